@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "detector.h"
+#include "emit.h"
+#include "scan.h"
+
+struct output {
+	const char *format;
+	const char *path;           /* NULL or "-": stdout */
+};
+
+#define MAX_OUTPUTS 16
+
+static int emit_one(const struct lb_scan *s, const struct output *o, struct lb_log *log)
+{
+	FILE *f = stdout;
+	int r;
+
+	if (o->path && strcmp(o->path, "-") != 0) {
+		f = fopen(o->path, "w");
+		if (!f)
+			return lb_log_error(log, LB_ERR_OUTPUT, "cannot write '%s': %s", o->path, strerror(errno));
+	}
+	r = lb_emit_table(s, f);
+	if (f != stdout && fclose(f) != 0)
+		r = LB_ERR_OUTPUT;
+	if (r)
+		return lb_log_error(log, LB_ERR_OUTPUT, "cannot write '%s': %s", o->path ? o->path : "stdout",
+				    strerror(errno));
+	return 0;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "platform", required_argument, NULL, 'P' },
+		{ "image", required_argument, NULL, 'I' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const known[] = { "table" };
+	static const char *const planned[] = { "spdx-json", "spdx-tv", "spdx3-json", "cyclonedx-json",
+					       "cyclonedx-xml", "notice", "html" };
+	struct output outs[MAX_OUTPUTS];
+	size_t nouts = 0;
+	struct lb_scan_opts so = { .detectors = lb_detectors, .ndetectors = lb_ndetectors };
+	struct lb_scan *s;
+	int quiet = 0, c, r;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+o:j:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': {
+			char *eq = strchr(optarg, '=');
+			int ok = 0;
+
+			if (nouts == MAX_OUTPUTS) {
+				lb_errorf("at most %d outputs", MAX_OUTPUTS);
+				return LB_EXIT_USAGE;
+			}
+			if (eq)
+				*eq = '\0';
+			for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+				ok |= strcmp(known[i], optarg) == 0;
+			if (!ok) {
+				for (size_t i = 0; i < sizeof(planned) / sizeof(planned[0]); i++)
+					if (strcmp(planned[i], optarg) == 0) {
+						lb_errorf("output format '%s' is not available in this version", optarg);
+						return LB_EXIT_USAGE;
+					}
+				lb_errorf("unknown output format '%s'; see 'layerbom help scan'", optarg);
+				return LB_EXIT_USAGE;
+			}
+			outs[nouts].format = optarg;
+			outs[nouts].path = eq ? eq + 1 : NULL;
+			nouts++;
+			break;
+		}
+		case 'P':
+			so.image.platform = optarg;
+			break;
+		case 'I':
+			so.image.image_name = optarg;
+			break;
+		case 'j': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || v < 1 || v > 256) {
+				lb_errorf("--jobs takes a number from 1 to 256, not '%s'", optarg);
+				return LB_EXIT_USAGE;
+			}
+			so.jobs = (unsigned)v;
+			break;
+		}
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			fputs(lb_command_help("scan"), stdout);
+			return LB_EXIT_OK;
+		default:
+			lb_errorf("scan: unknown option or missing value: '%s'; see 'layerbom help scan'",
+				  argv[optind - 1]);
+			return LB_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		lb_errorf("scan takes one IMAGE; see 'layerbom help scan'");
+		return LB_EXIT_USAGE;
+	}
+	if (!nouts) {
+		outs[0].format = "table";
+		outs[0].path = NULL;
+		nouts = 1;
+	}
+	r = lb_scan_run(argv[optind], &so, &s);
+	for (size_t i = 0; r == 0 && i < nouts; i++)
+		r = emit_one(s, &outs[i], &s->log);
+	lb_print_log(&s->log, quiet);
+	lb_scan_free(s);
+	return lb_exit_code(r);
+}

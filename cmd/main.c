@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "lb_config.h"
+#include "util.h"
+
+static const char usage[] =
+	"usage: layerbom COMMAND [options] ...\n"
+	"\n"
+	"Commands:\n"
+	"  scan IMAGE        components and licenses of an image\n"
+	"  files IMAGE       the file inventory, with layer attribution\n"
+	"  help COMMAND      the options of a command\n"
+	"\n"
+	"IMAGE is a path: a docker save tarball, an OCI layout directory or\n"
+	"tarball, or an unpacked root filesystem; its kind is detected, or forced\n"
+	"with a prefix: docker-archive:, oci-dir:, oci-archive:, dir:.\n"
+	"\n"
+	"Options: --help, --version\n"
+	"Exit codes: 0 success, 1 a finding the command fails on, 2 usage error,\n"
+	"3 unreadable or invalid input, 4 output not written, 5 internal error.\n";
+
+static const char help_scan[] =
+	"usage: layerbom scan [options] IMAGE\n"
+	"\n"
+	"Components and licenses of an image.\n"
+	"\n"
+	"  -o, --output FORMAT[=PATH]  write FORMAT to PATH (default and '-': stdout);\n"
+	"                              repeatable. Formats: table\n"
+	"      --platform OS/ARCH[/VARIANT]  pick an image from a multi-platform index\n"
+	"      --image NAME            pick an image from a multi-image archive\n"
+	"  -j, --jobs N                worker threads (default: the number of cores)\n"
+	"  -q, --quiet                 no warnings on stderr\n";
+
+static const char help_files[] =
+	"usage: layerbom files [options] IMAGE\n"
+	"\n"
+	"The file inventory of an image: one row per entry, sorted by path, with\n"
+	"the diff ID of the layer that provided it.\n"
+	"\n"
+	"      --scope squashed|all-layers  the final filesystem (default), or every\n"
+	"                              layer's entries, including hidden ones\n"
+	"      --format tsv|json       output format (default tsv)\n"
+	"      --platform OS/ARCH[/VARIANT]  pick an image from a multi-platform index\n"
+	"      --image NAME            pick an image from a multi-image archive\n"
+	"  -j, --jobs N                worker threads (default: the number of cores)\n"
+	"  -q, --quiet                 no warnings on stderr\n";
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{ "scan", cmd_scan, help_scan },
+	{ "files", cmd_files, help_files },
+};
+
+/* Commands of the contract that this version does not have yet. */
+static const char *const planned[] = { "identify", "check", "diff" };
+
+const char *lb_command_help(const char *name)
+{
+	for (size_t i = 0; i < LB_ARRAY_SIZE(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return commands[i].help;
+	return NULL;
+}
+
+void lb_errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("layerbom: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int unknown_command(const char *name)
+{
+	for (size_t i = 0; i < LB_ARRAY_SIZE(planned); i++)
+		if (strcmp(planned[i], name) == 0) {
+			lb_errorf("'%s' is not available in this version (%s)", name, LB_VERSION);
+			return LB_EXIT_USAGE;
+		}
+	lb_errorf("'%s' is not a layerbom command; see 'layerbom --help'", name);
+	return LB_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	const char *name;
+
+	/* A closed pipe is a write error (exit 4), not a signal. */
+	signal(SIGPIPE, SIG_IGN);
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return LB_EXIT_USAGE;
+	}
+	name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+		fputs(usage, stdout);
+		return fflush(stdout) ? LB_EXIT_OUTPUT : LB_EXIT_OK;
+	}
+	if (strcmp(name, "--version") == 0) {
+		printf("layerbom %s\n", LB_VERSION);
+		return fflush(stdout) ? LB_EXIT_OUTPUT : LB_EXIT_OK;
+	}
+	if (strcmp(name, "help") == 0) {
+		const char *h;
+
+		if (argc < 3) {
+			fputs(usage, stdout);
+			return LB_EXIT_OK;
+		}
+		h = lb_command_help(argv[2]);
+		if (!h)
+			return unknown_command(argv[2]);
+		fputs(h, stdout);
+		return fflush(stdout) ? LB_EXIT_OUTPUT : LB_EXIT_OK;
+	}
+	for (size_t i = 0; i < LB_ARRAY_SIZE(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	return unknown_command(name);
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Emitters: they read a finished scan and write one format.  They never
+ * see a file of the image, only the model.  Each returns 0, or
+ * LB_ERR_OUTPUT when writing failed (errno tells why).
+ */
+#ifndef LB_EMIT_H
+#define LB_EMIT_H
+
+#include <stdio.h>
+
+#include "scan.h"
+
+enum lb_files_format { LB_FILES_TSV, LB_FILES_JSON };
+
+/* The file inventory of `layerbom files` (DESIGN.md): the final view, or
+ * every layer's entries when all_layers is set. */
+int lb_emit_files(const struct lb_scan *s, int all_layers, enum lb_files_format fmt, FILE *out);
+
+/* The human-readable summary of `layerbom scan`. */
+int lb_emit_table(const struct lb_scan *s, FILE *out);
+
+#endif

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "emit.h"
+
+#include <string.h>
+
+static void human(char *buf, size_t n, uint64_t bytes)
+{
+	static const char *const unit[] = { "B", "kB", "MB", "GB", "TB" };
+	double v = (double)bytes;
+	unsigned u = 0;
+
+	while (v >= 1000 && u + 1 < LB_ARRAY_SIZE(unit)) {
+		v /= 1000;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, n, "%llu B", (unsigned long long)bytes);
+	else
+		snprintf(buf, n, "%.1f %s", v, unit[u]);
+}
+
+/* created_by on one line, shortened for a terminal. */
+static void put_history(FILE *out, const char *h)
+{
+	struct lb_buf b;
+	size_t n;
+
+	if (!h) {
+		fputs("-", out);
+		return;
+	}
+	if (lb_str_has_prefix(h, "/bin/sh -c #(nop) "))
+		h += 18;
+	else if (lb_str_has_prefix(h, "/bin/sh -c "))
+		h += 11;
+	while (*h == ' ')
+		h++;
+	n = strlen(h);
+	lb_buf_init(&b, 4096);
+	lb_buf_add_escaped(&b, h, n > 60 ? 60 : n);
+	fprintf(out, "%s%s", b.p ? b.p : "", n > 60 ? "..." : "");
+	lb_buf_release(&b);
+}
+
+int lb_emit_table(const struct lb_scan *s, FILE *out)
+{
+	const struct lb_image *img = s->img;
+	uint64_t stored = 0, size = 0;
+	size_t files = 0;
+	char a[32], b[32];
+
+	for (size_t i = 0; i < s->nlayers; i++) {
+		stored += s->layers[i].stored_size;
+		size += s->layers[i].size;
+	}
+	for (size_t i = 0; i < s->view.n; i++)
+		files += s->view.v[i]->type == LB_FT_FILE;
+	fprintf(out, "Image:     %s (%s)\n", lb_image_path(img), lb_image_kind_name(lb_image_kind(img)));
+	if (lb_image_name(img))
+		fprintf(out, "Name:      %s\n", lb_image_name(img));
+	if (lb_image_manifest_digest(img))
+		fprintf(out, "Manifest:  %s\n", lb_image_manifest_digest(img));
+	if (lb_image_config_digest(img))
+		fprintf(out, "Config:    %s\n", lb_image_config_digest(img));
+	if (lb_image_os(img) || lb_image_arch(img))
+		fprintf(out, "Platform:  %s/%s%s%s\n", lb_image_os(img) ? lb_image_os(img) : "?",
+			lb_image_arch(img) ? lb_image_arch(img) : "?", lb_image_variant(img) ? "/" : "",
+			lb_image_variant(img) ? lb_image_variant(img) : "");
+	if (s->os.pretty_name || s->os.id)
+		fprintf(out, "OS:        %s (from %s)\n", s->os.pretty_name ? s->os.pretty_name : s->os.id,
+			s->os.source);
+	human(a, sizeof(a), stored);
+	human(b, sizeof(b), size);
+	fprintf(out, "Layers:    %zu, %s stored, %s unpacked\n", s->nlayers, a, b);
+	fprintf(out, "Files:     %zu entries in the final view, %zu regular files\n\n", s->view.n, files);
+	fprintf(out, "%-3s %-71s %10s %8s  %s\n", "#", "DIFF ID", "SIZE", "ENTRIES", "CREATED BY");
+	for (size_t i = 0; i < s->nlayers; i++) {
+		const struct lb_layer *l = &s->layers[i];
+		size_t n = 0;
+
+		for (size_t k = 0; k < l->nentries; k++)
+			n += !(l->entries[k].flags & LB_EF_IMPLICIT);
+		human(a, sizeof(a), l->size);
+		fprintf(out, "%-3zu %-71s %10s %8zu  ", i + 1, lb_scan_layer_id(s, (unsigned)i), a, n);
+		put_history(out, l->created_by);
+		fputc('\n', out);
+	}
+	if (fflush(out) != 0 || ferror(out))
+		return LB_ERR_OUTPUT;
+	return 0;
+}

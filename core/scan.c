@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "scan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void lb_scan_warn(struct lb_scan *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *m;
+
+	va_start(ap, fmt);
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = NULL;
+	va_end(ap);
+	if (m) {
+		lb_log_warn(&s->log, "%s", m);
+		free(m);
+	}
+}
+
+int lb_scan_visible(const struct lb_scan *s, const struct lb_entry *e)
+{
+	return lb_view_is_visible(&s->view, e, s->layers);
+}
+
+static int cmp_path_key(const void *key, const void *elem)
+{
+	return strcmp(key, (*(const struct lb_entry *const *)elem)->path);
+}
+
+const struct lb_entry *lb_scan_lookup(const struct lb_scan *s, const char *path)
+{
+	const struct lb_entry *const *p = bsearch(path, s->view.v, s->view.n, sizeof(*s->view.v),
+						   cmp_path_key);
+
+	return p ? *p : NULL;
+}
+
+const char *lb_scan_layer_id(const struct lb_scan *s, unsigned i)
+{
+	return i < s->nlayers && s->layers[i].diff_id ? s->layers[i].diff_id : "-";
+}
+
+static int run_detectors(struct lb_scan *s)
+{
+	s->det_state = lb_xcalloc(s->ndetectors ? s->ndetectors : 1, sizeof(void *));
+	for (size_t d = 0; d < s->ndetectors; d++)
+		if (s->detectors[d]->state_new)
+			s->det_state[d] = s->detectors[d]->state_new();
+	for (size_t li = 0; li < s->nlayers; li++) {
+		const struct lb_layer *l = &s->layers[li];
+
+		for (size_t i = 0; i < l->nentries; i++) {
+			const struct lb_entry *e = &l->entries[i];
+
+			if (!e->detectors)
+				continue;
+			for (size_t d = 0; d < s->ndetectors; d++) {
+				if (!(e->detectors & (1u << d)))
+					continue;
+				if (s->detectors[d]->scan(s, s->det_state[d], e, e->data, e->data_len) < 0)
+					return lb_log_error(&s->log, LB_ERR_INTERNAL, "detector '%s' failed on '%s'",
+							    s->detectors[d]->name, e->path);
+			}
+		}
+	}
+	for (size_t d = 0; d < s->ndetectors; d++)
+		if (s->detectors[d]->finish && s->detectors[d]->finish(s, s->det_state[d]) < 0)
+			return lb_log_error(&s->log, LB_ERR_INTERNAL, "detector '%s' failed", s->detectors[d]->name);
+	return 0;
+}
+
+int lb_scan_run(const char *spec, const struct lb_scan_opts *o, struct lb_scan **out)
+{
+	struct lb_scan *s = lb_xcalloc(1, sizeof(*s));
+	struct lb_walk_opts wo = {
+		.detectors = o->detectors,
+		.ndetectors = o->ndetectors,
+		.max_retained = LB_DEFAULT_MAX_RETAINED,
+	};
+	unsigned jobs = o->jobs;
+	int r;
+
+	lb_log_init(&s->log);
+	*out = s;
+	s->detectors = o->detectors;
+	s->ndetectors = o->ndetectors;
+	r = lb_image_open(spec, &o->image, &s->img, &s->log);
+	if (r)
+		return r;
+	if (!jobs) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		jobs = n > 0 ? (unsigned)n : 1;
+	}
+	s->nlayers = lb_image_nlayers(s->img);
+	s->layers = lb_xcalloc(s->nlayers ? s->nlayers : 1, sizeof(*s->layers));
+	r = lb_image_walk(s->img, s->layers, &wo, jobs, &s->log);
+	if (r)
+		return r;
+	lb_squash(s->layers, s->nlayers, &s->view, &s->log);
+	return run_detectors(s);
+}
+
+void lb_scan_free(struct lb_scan *s)
+{
+	if (!s)
+		return;
+	for (size_t d = 0; s->det_state && d < s->ndetectors; d++)
+		if (s->detectors[d]->state_free)
+			s->detectors[d]->state_free(s->det_state[d]);
+	free(s->det_state);
+	lb_view_release(&s->view);
+	for (size_t i = 0; s->layers && i < s->nlayers; i++)
+		lb_layer_release(&s->layers[i]);
+	free(s->layers);
+	lb_image_free(s->img);
+	free(s->os.id);
+	free(s->os.version_id);
+	free(s->os.name);
+	free(s->os.pretty_name);
+	free(s->os.version_codename);
+	free(s->os.id_like);
+	free(s->os.source);
+	lb_log_release(&s->log);
+	free(s);
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A scan: one image opened, walked, squashed and run through the
+ * detectors.  It owns everything the emitters read.  Functions that take a
+ * scan are not thread-safe; the only threads are the walker's, inside
+ * lb_scan_run().
+ */
+#ifndef LB_SCAN_H
+#define LB_SCAN_H
+
+#include <stddef.h>
+
+#include "detector.h"
+#include "image.h"
+#include "layer.h"
+#include "squash.h"
+#include "util.h"
+
+struct lb_scan_opts {
+	struct lb_image_opts image;
+	unsigned jobs;                             /* walker threads; 0: one per core */
+	const struct lb_detector *const *detectors;/* NULL: none */
+	size_t ndetectors;
+};
+
+/* What the os-release detector found; fields NULL when absent. */
+struct lb_os_info {
+	char *id, *version_id, *name, *pretty_name, *version_codename, *id_like;
+	char *source;                              /* the file read */
+	unsigned layer;                            /* layer index of that file */
+};
+
+struct lb_scan {
+	struct lb_image *img;
+	struct lb_layer *layers;
+	size_t nlayers;
+	struct lb_view view;                       /* the final filesystem */
+	struct lb_log log;                         /* warnings; the error of a failed run */
+	struct lb_os_info os;
+	const struct lb_detector *const *detectors;
+	size_t ndetectors;
+	void **det_state;
+};
+
+/*
+ * Opens spec, walks and squashes it, runs the detectors.  Returns 0 with
+ * *out set, or a negative status with *out set to a scan that holds only
+ * the log (its error says why); the caller frees *out either way.
+ */
+int lb_scan_run(const char *spec, const struct lb_scan_opts *o, struct lb_scan **out);
+void lb_scan_free(struct lb_scan *s);
+
+void lb_scan_warn(struct lb_scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int lb_scan_visible(const struct lb_scan *s, const struct lb_entry *e);
+/* The visible entry at path in the final view, or NULL. */
+const struct lb_entry *lb_scan_lookup(const struct lb_scan *s, const char *path);
+/* "sha256:..." of layer i (its diff ID), or "-" when it has none (dir:). */
+const char *lb_scan_layer_id(const struct lb_scan *s, unsigned i);
+
+#endif
