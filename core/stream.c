@@ -99,6 +99,7 @@ struct lb_dec {
 	z_stream z;
 	int z_init;
 	ZSTD_DStream *zs;
+	size_t zlast;               /* ZSTD_decompressStream's last hint */
 	char err[256];
 };
 
@@ -272,12 +273,14 @@ static ssize_t read_zstd(struct lb_dec *d, unsigned char *buf, size_t n)
 		d->inpos += in.pos;
 		if (ZSTD_isError(zr))
 			return dec_fail(d, "zstd: %s", ZSTD_getErrorName(zr));
+		if (in.pos || out.pos)
+			d->zlast = zr;
 		if (out.pos)
 			return (ssize_t)out.pos;
 		if (r == 0) {
-			/* No input left and nothing flushed: zr != 0 means a frame
-			 * is still open. */
-			if (zr != 0)
+			/* No input left and nothing flushed: a non-zero hint from
+			 * the last call that made progress means a frame is open. */
+			if (d->zlast != 0)
 				return dec_fail(d, "%s: truncated compressed stream", "zstd");
 			d->stream_end = 1;
 			return 0;
