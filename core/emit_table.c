@@ -42,6 +42,62 @@ static void put_history(FILE *out, const char *h)
 	lb_buf_release(&b);
 }
 
+static void put_field(FILE *out, const char *v, int width)
+{
+	struct lb_buf b;
+
+	lb_buf_init(&b, 1u << 16);
+	lb_buf_add_escaped(&b, v ? v : "-", strlen(v ? v : "-"));
+	if (width)
+		fprintf(out, "%-*s", width, b.p ? b.p : "");
+	else
+		fputs(b.p ? b.p : "", out);
+	lb_buf_release(&b);
+}
+
+/* One row per component: TYPE NAME VERSION LICENSE LAYER PURL.  Columns
+ * are padded to the widest value (capped), so the table reads in a
+ * terminal and splits on runs of spaces. */
+static void put_components(const struct lb_scan *s, FILE *out)
+{
+	const struct lb_model *m = &s->model;
+	int w[3] = { 4, 7, 7 };
+
+	if (!m->n)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct lb_component *c = m->v[i];
+		int l[3] = { (int)strlen(c->name), c->version ? (int)strlen(c->version) : 1,
+			     c->declared ? (int)strlen(c->declared) : 11 };
+
+		for (int k = 0; k < 3; k++)
+			if (l[k] > w[k])
+				w[k] = l[k] > 40 ? 40 : l[k];
+	}
+	fprintf(out, "\n%-10s %-*s %-*s %-*s %-5s %s\n", "TYPE", w[0], "NAME", w[1], "VERSION", w[2],
+		"LICENSE", "LAYER", "PURL");
+	for (size_t i = 0; i < m->n; i++) {
+		const struct lb_component *c = m->v[i];
+		char layer[32];
+
+		fprintf(out, "%-10s ", lb_comp_type_name(c->type));
+		put_field(out, c->name, w[0]);
+		fputc(' ', out);
+		put_field(out, c->version, w[1]);
+		fputc(' ', out);
+		put_field(out, c->declared ? c->declared : "NOASSERTION", w[2]);
+		if (c->removed >= 0)
+			snprintf(layer, sizeof(layer), "%d-%d", c->introduced + 1, c->removed + 1);
+		else if (c->introduced >= 0)
+			snprintf(layer, sizeof(layer), "%d", c->introduced + 1);
+		else
+			snprintf(layer, sizeof(layer), "-");
+		fprintf(out, " %-5s ", layer);
+		put_field(out, c->purl, 0);
+		fputc('\n', out);
+	}
+}
+
 int lb_emit_table(const struct lb_scan *s, FILE *out)
 {
 	const struct lb_image *img = s->img;
@@ -85,6 +141,7 @@ int lb_emit_table(const struct lb_scan *s, FILE *out)
 		put_history(out, l->created_by);
 		fputc('\n', out);
 	}
+	put_components(s, out);
 	if (fflush(out) != 0 || ferror(out))
 		return LB_ERR_OUTPUT;
 	return 0;

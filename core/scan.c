@@ -39,9 +39,57 @@ const struct lb_entry *lb_scan_lookup(const struct lb_scan *s, const char *path)
 	return p ? *p : NULL;
 }
 
+const struct lb_entry *lb_scan_layer_lookup(const struct lb_scan *s, unsigned i, const char *path)
+{
+	const struct lb_layer *l;
+	uint32_t *k;
+
+	if (i >= s->nlayers)
+		return NULL;
+	l = &s->layers[i];
+	k = lb_hashmap_get((struct lb_hashmap *)&l->by_path, path, strlen(path));
+	return k ? &l->entries[*k] : NULL;
+}
+
+int lb_scan_hidden_by(const struct lb_scan *s, const struct lb_entry *e)
+{
+	if (lb_scan_visible(s, e))
+		return -1;
+	for (unsigned i = (unsigned)e->layer + 1; i < s->nlayers; i++) {
+		const struct lb_layer *l = &s->layers[i];
+
+		for (size_t k = 0; k < l->nwhiteouts; k++) {
+			const char *w = l->whiteouts[k].path;
+			size_t n = strlen(w);
+
+			if (strcmp(w, e->path) == 0 ||
+			    (strncmp(w, e->path, n) == 0 && e->path[n] == '/'))
+				return (int)i;
+		}
+		if (lb_scan_layer_lookup(s, i, e->path))
+			return (int)i;
+	}
+	return -1;
+}
+
 const char *lb_scan_layer_id(const struct lb_scan *s, unsigned i)
 {
 	return i < s->nlayers && s->layers[i].diff_id ? s->layers[i].diff_id : "-";
+}
+
+/* The distribution is a component of its own (DESIGN.md), from os-release. */
+static void add_os_component(struct lb_scan *s)
+{
+	struct lb_component *c;
+
+	if (!s->os.id)
+		return;
+	c = lb_model_add(&s->model, LB_COMP_OS, s->os.id, s->os.version_id, "os-release");
+	lb_comp_set(&c->summary, s->os.pretty_name);
+	c->introduced = c->last_changed = (int)s->os.layer;
+	lb_comp_add_evidence(c, LB_EV_METADATA, s->os.source, (int)s->os.layer, "ID", s->os.id);
+	lb_comp_add_prop(c, "os:codename", s->os.version_codename);
+	lb_comp_add_prop(c, "os:id-like", s->os.id_like);
 }
 
 static int run_detectors(struct lb_scan *s)
@@ -85,9 +133,11 @@ int lb_scan_run(const char *spec, const struct lb_scan_opts *o, struct lb_scan *
 	int r;
 
 	lb_log_init(&s->log);
+	lb_model_init(&s->model);
 	*out = s;
 	s->detectors = o->detectors;
 	s->ndetectors = o->ndetectors;
+	s->all_layers = o->all_layers;
 	r = lb_image_open(spec, &o->image, &s->img, &s->log);
 	if (r)
 		return r;
@@ -102,7 +152,12 @@ int lb_scan_run(const char *spec, const struct lb_scan_opts *o, struct lb_scan *
 	if (r)
 		return r;
 	lb_squash(s->layers, s->nlayers, &s->view, &s->log);
-	return run_detectors(s);
+	r = run_detectors(s);
+	if (r)
+		return r;
+	add_os_component(s);
+	lb_model_finish(&s->model);
+	return 0;
 }
 
 void lb_scan_free(struct lb_scan *s)
@@ -125,6 +180,7 @@ void lb_scan_free(struct lb_scan *s)
 	free(s->os.version_codename);
 	free(s->os.id_like);
 	free(s->os.source);
+	lb_model_release(&s->model);
 	lb_log_release(&s->log);
 	free(s);
 }

@@ -13,6 +13,7 @@
 #include "detector.h"
 #include "image.h"
 #include "layer.h"
+#include "model.h"
 #include "squash.h"
 #include "util.h"
 
@@ -21,6 +22,7 @@ struct lb_scan_opts {
 	unsigned jobs;                             /* walker threads; 0: one per core */
 	const struct lb_detector *const *detectors;/* NULL: none */
 	size_t ndetectors;
+	int all_layers;                            /* also report what later layers removed */
 };
 
 /* What the os-release detector found; fields NULL when absent. */
@@ -37,9 +39,11 @@ struct lb_scan {
 	struct lb_view view;                       /* the final filesystem */
 	struct lb_log log;                         /* warnings; the error of a failed run */
 	struct lb_os_info os;
+	struct lb_model model;                     /* components, after the detectors */
 	const struct lb_detector *const *detectors;
 	size_t ndetectors;
 	void **det_state;
+	int all_layers;                            /* detectors: report removed components too */
 };
 
 /*
@@ -52,6 +56,11 @@ void lb_scan_free(struct lb_scan *s);
 
 void lb_scan_warn(struct lb_scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int lb_scan_visible(const struct lb_scan *s, const struct lb_entry *e);
+/* The layer (index) whose entries hide e from the final view, or -1 when
+ * e is visible or nothing above it names its path (a parent replaced). */
+int lb_scan_hidden_by(const struct lb_scan *s, const struct lb_entry *e);
+/* The entry at path in layer i (visible or not), or NULL. */
+const struct lb_entry *lb_scan_layer_lookup(const struct lb_scan *s, unsigned i, const char *path);
 /* The visible entry at path in the final view, or NULL. */
 const struct lb_entry *lb_scan_lookup(const struct lb_scan *s, const char *path);
 /* "sha256:..." of layer i (its diff ID), or "-" when it has none (dir:). */
