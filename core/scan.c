@@ -51,6 +51,25 @@ const struct lb_entry *lb_scan_layer_lookup(const struct lb_scan *s, unsigned i,
 	return k ? &l->entries[*k] : NULL;
 }
 
+static int whiteout_covers(const struct lb_whiteout *w, const char *path)
+{
+	size_t n = strlen(w->path);
+
+	return strcmp(w->path, path) == 0 || (strncmp(w->path, path, n) == 0 && path[n] == '/');
+}
+
+int lb_scan_deleted_in(const struct lb_scan *s, const char *path, int after)
+{
+	for (size_t i = s->nlayers; i-- > 0 && (int)i > after;) {
+		const struct lb_layer *l = &s->layers[i];
+
+		for (size_t k = 0; k < l->nwhiteouts; k++)
+			if (whiteout_covers(&l->whiteouts[k], path))
+				return (int)i;
+	}
+	return -1;
+}
+
 int lb_scan_hidden_by(const struct lb_scan *s, const struct lb_entry *e)
 {
 	if (lb_scan_visible(s, e))
@@ -58,14 +77,9 @@ int lb_scan_hidden_by(const struct lb_scan *s, const struct lb_entry *e)
 	for (unsigned i = (unsigned)e->layer + 1; i < s->nlayers; i++) {
 		const struct lb_layer *l = &s->layers[i];
 
-		for (size_t k = 0; k < l->nwhiteouts; k++) {
-			const char *w = l->whiteouts[k].path;
-			size_t n = strlen(w);
-
-			if (strcmp(w, e->path) == 0 ||
-			    (strncmp(w, e->path, n) == 0 && e->path[n] == '/'))
+		for (size_t k = 0; k < l->nwhiteouts; k++)
+			if (whiteout_covers(&l->whiteouts[k], e->path))
 				return (int)i;
-		}
 		if (lb_scan_layer_lookup(s, i, e->path))
 			return (int)i;
 	}

@@ -59,6 +59,9 @@ int lb_scan_visible(const struct lb_scan *s, const struct lb_entry *e);
 /* The layer (index) whose entries hide e from the final view, or -1 when
  * e is visible or nothing above it names its path (a parent replaced). */
 int lb_scan_hidden_by(const struct lb_scan *s, const struct lb_entry *e);
+/* The topmost layer above `after` whose whiteouts delete path (or a
+ * directory above it), or -1. */
+int lb_scan_deleted_in(const struct lb_scan *s, const char *path, int after);
 /* The entry at path in layer i (visible or not), or NULL. */
 const struct lb_entry *lb_scan_layer_lookup(const struct lb_scan *s, unsigned i, const char *path);
 /* The visible entry at path in the final view, or NULL. */

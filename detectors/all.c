@@ -3,9 +3,15 @@
 #include "detector.h"
 
 extern const struct lb_detector lb_detector_os_release;
+extern const struct lb_detector lb_detector_apk;
+extern const struct lb_detector lb_detector_rpm;
+extern const struct lb_detector lb_detector_dpkg;
 
 const struct lb_detector *const lb_detectors[] = {
 	&lb_detector_os_release,
+	&lb_detector_apk,
+	&lb_detector_rpm,
+	&lb_detector_dpkg,
 };
 
 const size_t lb_ndetectors = sizeof(lb_detectors) / sizeof(lb_detectors[0]);
