@@ -422,7 +422,7 @@ static void add_owned(struct lb_scan *s, struct lb_component *c, const struct lb
  * later layer hid.  *hidden_by gets the hiding layer, or -1. */
 static const struct lb_entry *find_copyright(struct lb_scan *s, const char *pkg, int *hidden_by)
 {
-	char path[4096], dir[4096];
+	char path[4200], dir[4096];
 	const struct lb_entry *e, *d;
 
 	*hidden_by = -1;
@@ -433,12 +433,11 @@ static const struct lb_entry *find_copyright(struct lb_scan *s, const char *pkg,
 			break;
 		/* usr/share/doc/libfoo1 -> libfoo-common, or an absolute path */
 		if (d->link_target[0] == '/')
-			snprintf(path, sizeof(path), "%s", d->link_target);
+			snprintf(path, sizeof(dir), "%s", d->link_target);
 		else
-			snprintf(path, sizeof(path), DOC "%s", d->link_target);
-		if (lb_path_normalize(path, dir + 1, sizeof(dir) - 1) <= 0)
+			snprintf(path, sizeof(dir), DOC "%s", d->link_target);
+		if (lb_path_normalize(path, dir, sizeof(dir)) <= 0)
 			return NULL;
-		dir[0] = '/';
 	}
 	snprintf(path, sizeof(path), "%s/copyright", dir);
 	e = lb_scan_lookup(s, path);
@@ -623,6 +622,34 @@ static const char *memmem_ci(const char *h, size_t hn, const char *needle)
 	return NULL;
 }
 
+/* Like memmem_ci, but a space in `phrase` matches any run of whitespace
+ * (notices wrap their lines anywhere). */
+static const char *find_words(const char *h, size_t hn, const char *phrase)
+{
+	for (size_t i = 0; i < hn; i++) {
+		const char *q = phrase;
+		size_t j = i;
+
+		while (*q && j < hn) {
+			if (*q == ' ') {
+				if (!isspace((unsigned char)h[j]))
+					break;
+				while (j < hn && isspace((unsigned char)h[j]))
+					j++;
+				q++;
+			} else if (tolower((unsigned char)*q) == tolower((unsigned char)h[j])) {
+				q++;
+				j++;
+			} else {
+				break;
+			}
+		}
+		if (!*q)
+			return h + i;
+	}
+	return NULL;
+}
+
 /* The version a notice states for an unversioned reference ("either
  * version 2 of the License", "Version 1.3 or any later version"): the
  * last "version N" in the window before the reference. */
@@ -707,9 +734,10 @@ static void read_plain(struct lb_scan *s, struct lb_component *c, const struct l
 	const char *p = (const char *)e->data;
 	size_t n = e->data_len;
 	struct lb_buf expr;
-	const char *seen[LB_ARRAY_SIZE(common)];
+	char *seen[32];
 	size_t nseen = 0;
-	const char *q = p, *ref, *win = p;
+	int dup = 0;
+	const char *q = p, *ref, *win;
 
 	lb_buf_init(&expr, 4096);
 	while ((ref = memmem_ci(q, (size_t)(p + n - q), "/usr/share/common-licenses/")) != NULL) {
@@ -722,26 +750,21 @@ static void read_plain(struct lb_scan *s, struct lb_component *c, const struct l
 		while (k && name[k - 1] == '.')
 			k--;
 		q = name + k;
-		/* the notice a reference belongs to: the text since the previous
-		 * reference, at most 2000 bytes back */
-		if (ref - win > 2000)
-			win = ref - 2000;
+		/* the notice a reference belongs to: the 2000 bytes before it */
+		win = ref - p > 2000 ? ref - 2000 : p;
 		wl = (size_t)(ref - win);
-		later = memmem_ci(win, wl, "any later version") != NULL;
+		later = find_words(win, wl, "any later version") != NULL;
 		for (size_t i = 0; i < LB_ARRAY_SIZE(common); i++) {
 			char ver[16], one[64];
-			int dup = 0, gnu;
+			int gnu;
+
+			dup = 0;
 
 			if (strlen(common[i].file) != k || strncmp(common[i].file, name, k) != 0)
 				continue;
-			for (size_t j = 0; j < nseen; j++)
-				dup |= seen[j] == common[i].file;
-			if (dup)
-				break;
-			seen[nseen++] = common[i].file;
 			gnu = !strncmp(common[i].name, "GPL", 3) || !strncmp(common[i].name, "LGPL", 4) ||
 			      !strncmp(common[i].name, "GFDL", 4);
-			if (gnu && !strncmp(common[i].name, "GFDL", 4) && memmem_ci(win, wl, "no invariant sections"))
+			if (gnu && !strncmp(common[i].name, "GFDL", 4) && find_words(win, wl, "no invariant sections"))
 				snprintf(one, sizeof(one), "GFDL-NIV%s", common[i].name + 4);
 			else
 				snprintf(one, sizeof(one), "%s", common[i].name);
@@ -749,11 +772,21 @@ static void read_plain(struct lb_scan *s, struct lb_component *c, const struct l
 				snprintf(one + strlen(one), sizeof(one) - strlen(one), "-%s", ver);
 			if (gnu && later)
 				snprintf(one + strlen(one), sizeof(one) - strlen(one), "+");
-			lb_buf_addf(&expr, "%s%s", expr.len ? " and " : "", one);
+			/* GCC's runtime libraries: GPL-3+ with the runtime exception */
+			if (strcmp(one, "GPL-3+") == 0 && find_words(p, n, "GCC Runtime Library Exception") &&
+			    find_words(p, n, "version 3.1"))
+				snprintf(one, sizeof(one), "GPL-3+ with GCC exception");
+			for (size_t j = 0; j < nseen && !dup; j++)
+				dup = strcmp(seen[j], one) == 0;
+			if (!dup && nseen < LB_ARRAY_SIZE(seen)) {
+				seen[nseen++] = lb_xstrdup(one);
+				lb_buf_addf(&expr, "%s%s", expr.len ? " and " : "", one);
+			}
 			break;
 		}
-		win = q;
 	}
+	for (size_t j = 0; j < nseen; j++)
+		free(seen[j]);
 	plain_copyrights(c, p, n);
 	if (expr.len && lb_comp_set_license(&s->model, c, LB_LIC_DECLARED, expr.p, LB_LIC_DEBIAN, NULL, NULL) == 0)
 		lb_comp_add_evidence(c, LB_EV_LICENSE_TEXT, e->path, e->layer, NULL, expr.p);
