@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hashmap.h"
 #include "util.h"
 
 /* Strings a model keeps from an image are capped: a hostile database
@@ -409,28 +410,30 @@ void lb_model_finish(struct lb_model *m)
 			qsort(c->files, c->nfiles, sizeof(*c->files), cmp_str);
 	}
 	qsort(m->v, m->n, sizeof(*m->v), cmp_comp);
-	/* Sorted, equal ids are neighbours: number the later ones. */
-	for (size_t i = 1; i < m->n; i++) {
-		unsigned k = 2;
+	/* Equal ids: the later components (in sorted order) get "-2", "-3"... */
+	{
+		struct lb_hashmap ids;
 
-		while (i < m->n && strcmp(m->v[i]->id, m->v[i - 1]->id) == 0) {
-			char *n;
-			size_t j = i;
+		lb_hashmap_init(&ids);
+		for (size_t i = 0; i < m->n; i++) {
+			struct lb_component *c = m->v[i];
+			int found;
 
-			for (;;) {
-				int taken = 0;
+			lb_hashmap_put(&ids, c->id, strlen(c->id), (uint32_t)i, &found);
+			for (unsigned k = 2; found; k++) {
+				char *n = lb_xasprintf("%s-%u", c->id, k);
 
-				n = lb_xasprintf("%s-%u", m->v[i - 1]->id, k++);
-				for (size_t x = 0; x < m->n && !taken; x++)
-					taken = strcmp(m->v[x]->id, n) == 0;
-				if (!taken)
-					break;
-				free(n);
+				if (!lb_hashmap_get(&ids, n, strlen(n))) {
+					free(c->id);
+					c->id = n;
+					lb_hashmap_put(&ids, c->id, strlen(c->id), (uint32_t)i, &found);
+					found = 0;
+				} else {
+					free(n);
+				}
 			}
-			free(m->v[j]->id);
-			m->v[j]->id = n;
-			i++;
 		}
+		lb_hashmap_release(&ids);
 	}
 	if (m->nrefs > 1)
 		qsort(m->refs, m->nrefs, sizeof(*m->refs), cmp_ref);
