@@ -317,6 +317,46 @@ static char *replace_token(const char *expr, const char *from, const char *to)
 	return b.p ? lb_buf_detach(&b, NULL) : lb_xstrdup("");
 }
 
+/* "A AND B AND A" -> "A AND B": a license named by several parts of a
+ * package (Debian copyright files repeat them) is one obligation. */
+static char *dedup_and(char *expr)
+{
+	struct lb_spdx_expr *e;
+	size_t k = 0;
+	char *out;
+
+	if (lb_spdx_parse(expr, &e, NULL, 0) != 0)
+		return expr;
+	if (e->kind != LB_SPDX_AND) {
+		lb_spdx_expr_free(e);
+		return expr;
+	}
+	for (size_t i = 0; i < e->n; i++) {
+		int dup = 0;
+
+		for (size_t j = 0; j < k && !dup; j++)
+			dup = lb_spdx_expr_equal(e->args[j], e->args[i]);
+		if (dup)
+			lb_spdx_expr_free(e->args[i]);
+		else
+			e->args[k++] = e->args[i];
+	}
+	e->n = k;
+	if (k == 1) {
+		struct lb_spdx_expr *only = e->args[0];
+
+		e->n = 0;
+		lb_spdx_expr_free(e);
+		e = only;
+	}
+	out = lb_spdx_to_string(e);
+	lb_spdx_expr_free(e);
+	if (!out)
+		return expr;
+	free(expr);
+	return out;
+}
+
 int lb_comp_set_license(struct lb_model *m, struct lb_component *c,
 			enum lb_license_slot slot, const char *raw,
 			enum lb_license_dialect d, lb_ref_text_fn texts, void *ctx)
@@ -344,6 +384,7 @@ int lb_comp_set_license(struct lb_model *m, struct lb_component *c,
 		}
 	}
 	lb_norm_result_release(&r);
+	expr = dedup_and(expr);
 	if (slot == LB_LIC_DECLARED) {
 		free(c->declared);
 		c->declared = expr;

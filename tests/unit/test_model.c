@@ -41,6 +41,10 @@ static void test_licenses(void)
 	   "debian license set");
 	is_str(a->declared, "GPL-2.0-or-later OR Artistic-1.0-Perl", "GPL-2+ is -or-later, never -only");
 	is_str(a->declared_raw, "GPL-2+ or Artistic", "the raw string is kept");
+	lb_comp_set_license(&m, b, LB_LIC_DECLARED, "(GPL-2+), and (Expat), and (GPL-2.0+)", LB_LIC_DEBIAN, NULL, NULL);
+	is_str(b->declared, "GPL-2.0-or-later AND MIT", "a license named twice in an AND is kept once");
+	lb_comp_set_license(&m, b, LB_LIC_DECLARED, "(LGPL-2+), and (LGPL)", LB_LIC_DEBIAN, NULL, NULL);
+	is_str(b->declared, "LGPL-2.0-or-later", "an AND of one license is that license");
 	ok(lb_comp_set_license(&m, a, LB_LIC_CONCLUDED, "custom-thing", LB_LIC_DEBIAN, NULL, NULL) == 0,
 	   "unknown name accepted");
 	is_str(a->concluded, "LicenseRef-custom-thing", "unknown name is a LicenseRef");
@@ -54,6 +58,8 @@ static void test_licenses(void)
 		ok(strcmp(lb_model_add_ref(&m, "LicenseRef-custom-thing", NULL, "Other text."), id) == 0,
 		   "and the same text finds it again");
 	}
+	free(b->declared);
+	b->declared = NULL;
 	ok(lb_comp_set_license(&m, b, LB_LIC_DECLARED, "  ", LB_LIC_SPDX, NULL, NULL) == LB_SPDX_EEMPTY &&
 	   b->declared == NULL, "an empty license leaves NOASSERTION");
 	lb_comp_add_copyright(b, "Copyright  2020\n  Foo", 21);
