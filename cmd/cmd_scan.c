@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "detector.h"
@@ -13,26 +16,70 @@
 struct output {
 	const char *format;
 	const char *path;           /* NULL or "-": stdout */
+	int files;                  /* --files */
+	time_t created;             /* SBOM creation time */
 };
 
 #define MAX_OUTPUTS 16
 
+static int emit_to(const struct lb_scan *s, const struct output *o, FILE *f)
+{
+	if (strcmp(o->format, "table") == 0)
+		return lb_emit_table(s, f);
+	return lb_emit_sbom(s, lb_emitter_find(o->format), o->files, o->created, f);
+}
+
+/* Writes PATH through a temporary file in the same directory, renamed
+ * over PATH once complete: a reader never sees half a document, and a
+ * failed write leaves what was there. */
 static int emit_one(const struct lb_scan *s, const struct output *o, struct lb_log *log)
 {
-	FILE *f = stdout;
-	int r;
+	char *tmp;
+	FILE *f;
+	mode_t mask;
+	int fd, r, err;
 
-	if (o->path && strcmp(o->path, "-") != 0) {
-		f = fopen(o->path, "w");
-		if (!f)
-			return lb_log_error(log, LB_ERR_OUTPUT, "cannot write '%s': %s", o->path, strerror(errno));
+	if (!o->path || strcmp(o->path, "-") == 0) {
+		r = emit_to(s, o, stdout);
+		if (r == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+			r = LB_ERR_OUTPUT;
+		if (r)
+			return lb_log_error(log, LB_ERR_OUTPUT, "cannot write to stdout: %s", strerror(errno));
+		return 0;
 	}
-	r = lb_emit_table(s, f);
-	if (f != stdout && fclose(f) != 0)
+	tmp = lb_xasprintf("%s.XXXXXX", o->path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		err = errno;
+		free(tmp);
+		return lb_log_error(log, LB_ERR_OUTPUT, "cannot write '%s': %s", o->path, strerror(err));
+	}
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0 || !(f = fdopen(fd, "w"))) {
+		err = errno;
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return lb_log_error(log, LB_ERR_OUTPUT, "cannot write '%s': %s", o->path, strerror(err));
+	}
+	errno = 0;
+	r = emit_to(s, o, f);
+	err = errno ? errno : EIO;
+	if (fclose(f) != 0 && r == 0) {
 		r = LB_ERR_OUTPUT;
-	if (r)
-		return lb_log_error(log, LB_ERR_OUTPUT, "cannot write '%s': %s", o->path ? o->path : "stdout",
-				    strerror(errno));
+		err = errno;
+	}
+	if (r == 0 && rename(tmp, o->path) != 0) {
+		r = LB_ERR_OUTPUT;
+		err = errno;
+	}
+	if (r) {
+		unlink(tmp);
+		free(tmp);
+		return lb_log_error(log, LB_ERR_OUTPUT, "cannot write '%s': %s", o->path, strerror(err));
+	}
+	free(tmp);
 	return 0;
 }
 
@@ -44,17 +91,18 @@ int cmd_scan(int argc, char **argv)
 		{ "image", required_argument, NULL, 'I' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "files", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const known[] = { "table" };
-	static const char *const planned[] = { "spdx-json", "spdx-tv", "spdx3-json", "cyclonedx-json",
-					       "cyclonedx-xml", "notice", "html" };
+	static const char *const planned[] = { "spdx3-json", "notice", "html" };
 	struct output outs[MAX_OUTPUTS];
 	size_t nouts = 0;
 	struct lb_scan_opts so = { .detectors = lb_detectors, .ndetectors = lb_ndetectors };
 	struct lb_scan *s;
-	int quiet = 0, c, r;
+	int quiet = 0, files = 0, c, r;
+	time_t created;
 
 	optind = 1;
 	opterr = 0;
@@ -72,6 +120,7 @@ int cmd_scan(int argc, char **argv)
 				*eq = '\0';
 			for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 				ok |= strcmp(known[i], optarg) == 0;
+			ok |= lb_emitter_find(optarg) != NULL;
 			if (!ok) {
 				for (size_t i = 0; i < sizeof(planned) / sizeof(planned[0]); i++)
 					if (strcmp(planned[i], optarg) == 0) {
@@ -106,6 +155,9 @@ int cmd_scan(int argc, char **argv)
 		case 'q':
 			quiet = 1;
 			break;
+		case 'F':
+			files = 1;
+			break;
 		case 'h':
 			fputs(lb_command_help("scan"), stdout);
 			return LB_EXIT_OK;
@@ -124,9 +176,26 @@ int cmd_scan(int argc, char **argv)
 		outs[0].path = NULL;
 		nouts = 1;
 	}
+	if (lb_sbom_time(getenv("SOURCE_DATE_EPOCH"), time(NULL), &created) != 0) {
+		lb_errorf("SOURCE_DATE_EPOCH must be a number of seconds since 1970, not '%s'",
+			  getenv("SOURCE_DATE_EPOCH"));
+		return LB_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < nouts; i++) {
+		outs[i].files = files;
+		outs[i].created = created;
+	}
 	r = lb_scan_run(argv[optind], &so, &s);
-	for (size_t i = 0; r == 0 && i < nouts; i++)
-		r = emit_one(s, &outs[i], &s->log);
+	/* every output is attempted; the first failure is the exit status */
+	for (size_t i = 0; r == 0 && i < nouts; i++) {
+		int e = emit_one(s, &outs[i], &s->log);
+
+		if (e) {
+			for (size_t k = i + 1; k < nouts; k++)
+				emit_one(s, &outs[k], &s->log);
+			r = e;
+		}
+	}
 	lb_print_log(&s->log, quiet);
 	lb_scan_free(s);
 	return lb_exit_code(r);

@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 
+#include "emit_common.h"
 #include "scan.h"
 
 enum lb_files_format { LB_FILES_TSV, LB_FILES_JSON };
@@ -19,5 +20,10 @@ int lb_emit_files(const struct lb_scan *s, int all_layers, enum lb_files_format 
 
 /* The human-readable summary of `layerbom scan`. */
 int lb_emit_table(const struct lb_scan *s, FILE *out);
+
+/* An SBOM format (emit_common.h) of a finished scan: with_files adds the
+ * final view's regular files; created is the document's creation time. */
+int lb_emit_sbom(const struct lb_scan *s, const struct lb_emitter *e, int with_files, time_t created,
+		 FILE *out);
 
 #endif
