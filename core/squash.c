@@ -41,7 +41,11 @@ static void resolve_hardlinks(struct lb_layer *layers, size_t n, struct lb_log *
 
 			if (!(e->flags & LB_EF_HARDLINK) || (e->flags & LB_EF_HASHED) || e->size)
 				continue;
-			for (size_t k = li; k-- > 0;) {
+			/* Its own layer first: a link to a link of the same layer
+			 * that points down is resolved once that one is (entries
+			 * are in stream order).  Its own whiteouts only hide the
+			 * lower layers. */
+			for (size_t k = li + 1; k-- > 0;) {
 				uint32_t *ti = lb_hashmap_get(&layers[k].by_path, e->link_target,
 							      strlen(e->link_target));
 
@@ -49,10 +53,10 @@ static void resolve_hardlinks(struct lb_layer *layers, size_t n, struct lb_log *
 					t = &layers[k].entries[*ti];
 					break;
 				}
-				if (whited_out(&layers[k], e->link_target))
+				if (k < li && whited_out(&layers[k], e->link_target))
 					break;
 			}
-			if (t && t->type == LB_FT_FILE) {
+			if (t && t != e && t->type == LB_FT_FILE && (t->flags & LB_EF_HASHED)) {
 				e->size = t->size;
 				e->flags |= t->flags & (LB_EF_HASHED | LB_EF_TRUNCATED);
 				memcpy(e->sha256, t->sha256, 32);
