@@ -200,12 +200,10 @@ static void parse_db(struct lb_scan *s, const struct lb_entry *e, struct snap *s
 			nbadlines++;
 	}
 	end_block(sn, &cap, b, end, &name, &version, &nbadpkgs);
-	if (nbadlines)
-		lb_scan_warn(s, "'%s' (layer %u): %zu lines are not apk database fields",
-			     e->path, e->layer, nbadlines);
-	if (nbadpkgs)
-		lb_scan_warn(s, "'%s' (layer %u): %zu package entries without a name or version skipped",
-			     e->path, e->layer, nbadpkgs);
+	if (nbadlines || nbadpkgs)
+		lb_scan_warn(s, "'%s' (layer %u): %zu lines are not apk database fields, "
+			     "%zu package entries without a name or version skipped",
+			     e->path, e->layer, nbadlines, nbadpkgs);
 }
 
 /* ---- components ---- */
