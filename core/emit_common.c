@@ -315,10 +315,20 @@ static char *uniq(struct lb_sbom_ids *ids, const char *cand, int spdx)
 	unsigned k = 2;
 	int found;
 
-	if (spdx)
-		for (char *p = base; *p; p++)
-			if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
-				*p = '-';
+	if (spdx) {
+		/* "12.4%2Bdeb12u1" reads better as "12.4-deb12u1" than "12.4-2Bdeb12u1" */
+		char *w = base;
+
+		for (const char *p = base; *p; p++) {
+			if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+				*w++ = '-';
+				p += 2;
+			} else {
+				*w++ = isalnum((unsigned char)*p) || *p == '.' || *p == '-' ? *p : '-';
+			}
+		}
+		*w = '\0';
+	}
 	r = lb_arena_strdup(&ids->arena, base);
 	for (;;) {
 		lb_hashmap_put(&ids->used, r, strlen(r), 0, &found);
