@@ -58,6 +58,7 @@ struct snap {
 	struct rec *recs;
 	size_t n, cap;
 	struct lb_arena mem;
+	int keep_files;         /* file lists are only needed for components */
 };
 
 struct state {
@@ -184,7 +185,7 @@ static int on_pkg(void *ctx, const struct lb_rpm_pkg *p)
 	r->summary = text_dup(a, p->summary);
 	memcpy(r->sigmd5, p->sigmd5, sizeof(r->sigmd5));
 	r->sigmd5[sizeof(r->sigmd5) - 1] = '\0';
-	if (p->nfiles) {
+	if (p->nfiles && sn->keep_files) {
 		r->files = lb_arena_alloc(a, p->nfiles * sizeof(*r->files));
 		for (size_t i = 0; i < p->nfiles; i++)
 			r->files[i] = lb_arena_strdup(a, p->files[i]);
@@ -407,6 +408,9 @@ static int finish(struct lb_scan *s, void *vst)
 		snaps[nsnaps].e = pick;
 		snaps[nsnaps].layer = (int)layer;
 		lb_arena_init(&snaps[nsnaps].mem);
+		/* Only the final database and, for the all-layers scope, the
+		 * ones removed packages are described from give components. */
+		snaps[nsnaps].keep_files = s->all_layers || pick == fin;
 		read_db(s, pick, &snaps[nsnaps]);
 		nsnaps++;
 		if (!lb_scan_visible(s, pick)) {

@@ -427,6 +427,11 @@ def run_layers(r):
         got = comp_table(model)
         r.check("rpm layers all-layers: the replaced and the removed package, removed by layer 2",
                 got == want, "want %s\ngot  %s" % (want, got))
+        files = read_files(os.path.join(DATA, "built", "expected-files.tsv"))
+        gone = [c for c in rpm_comps(model) if c["name"] == "lb-space"]
+        r.check("rpm layers all-layers: the removed package keeps its files and evidence",
+                gone and set(gone[0]["files"]) == files["lb-space"]
+                and gone[0]["evidence"][0]["layer"] == 0, repr(gone))
         check_licenses(r, "rpm layers all-layers", model)
 
     # Berkeley DB converted to sqlite (rpmdb --rebuilddb on a distribution
