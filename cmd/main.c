@@ -30,11 +30,18 @@ static const char help_scan[] =
 	"Components and licenses of an image.\n"
 	"\n"
 	"  -o, --output FORMAT[=PATH]  write FORMAT to PATH (default and '-': stdout);\n"
-	"                              repeatable. Formats: table\n"
+	"                              repeatable, one scan writes them all. Formats:\n"
+	"                              table, spdx-json, spdx-tv (SPDX 2.3),\n"
+	"                              cyclonedx-json, cyclonedx-xml (CycloneDX 1.6)\n"
+	"      --files                 also list every regular file of the final view\n"
+	"                              (SHA-1, SHA-256, layer, owner) in SBOMs\n"
 	"      --platform OS/ARCH[/VARIANT]  pick an image from a multi-platform index\n"
 	"      --image NAME            pick an image from a multi-image archive\n"
 	"  -j, --jobs N                worker threads (default: the number of cores)\n"
-	"  -q, --quiet                 no warnings on stderr\n";
+	"  -q, --quiet                 no warnings on stderr\n"
+	"\n"
+	"SBOMs are reproducible: their time is SOURCE_DATE_EPOCH when set, and\n"
+	"their identifiers derive from the image digest and the layerbom version.\n";
 
 static const char help_files[] =
 	"usage: layerbom files [options] IMAGE\n"

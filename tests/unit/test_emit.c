@@ -179,7 +179,6 @@ static void test_helpers(void)
 	is_str(buf, "2023-11-14T22:13:20Z", "timestamp format");
 
 	lb_model_init(&m);
-	lb_model_finish(&m);
 	fill_input(&in, &m, 0);
 	lb_sbom_uuid(&in, "x", u1);
 	lb_sbom_uuid(&in, "x", u2);
