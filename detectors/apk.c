@@ -161,8 +161,10 @@ static void end_block(struct snap *sn, size_t *cap, const char *b, const char *e
 	k->version = lb_xstrndup(version->v, version->n);
 }
 
-/* Reads the packages of e into sn, warning about what it could not read. */
-static void parse_db(struct lb_scan *s, const struct lb_entry *e, struct snap *sn)
+/* Reads the packages of e into sn, warning about what it could not read.
+ * Returns 1 when sn lists every package of the database, 0 when some could
+ * not be read. */
+static int parse_db(struct lb_scan *s, const struct lb_entry *e, struct snap *sn)
 {
 	const char *p = (const char *)e->data, *end = p + e->data_len, *b = p;
 	struct line ln, name = { 0 }, version = { 0 };
@@ -170,7 +172,7 @@ static void parse_db(struct lb_scan *s, const struct lb_entry *e, struct snap *s
 	int truncated = (e->flags & LB_EF_TRUNCATED) || e->data_len < e->size;
 
 	if (!p)
-		return;
+		return 1;
 	if (truncated) {
 		const char *q = end;
 
@@ -204,6 +206,7 @@ static void parse_db(struct lb_scan *s, const struct lb_entry *e, struct snap *s
 		lb_scan_warn(s, "'%s' (layer %u): %zu lines are not apk database fields, "
 			     "%zu package entries without a name or version skipped",
 			     e->path, e->layer, nbadlines, nbadpkgs);
+	return !truncated && !nbadpkgs && !nbadlines;
 }
 
 /* ---- components ---- */
@@ -410,8 +413,12 @@ static int finish(struct lb_scan *s, void *vst)
 			nsnaps--;   /* deleted, then written again by this very layer */
 		snaps[nsnaps].e = pick;
 		snaps[nsnaps].layer = (int)layer;
-		parse_db(s, pick, &snaps[nsnaps]);
-		nsnaps++;
+		/* A lower database read in part would make its missing packages
+		 * look removed and installed again: leave it out of the history. */
+		if (parse_db(s, pick, &snaps[nsnaps]) || pick == fin)
+			nsnaps++;
+		else
+			snap_release(&snaps[nsnaps]);
 		if (!lb_scan_visible(s, pick)) {
 			int hl = hidden_layer(s, pick);
 

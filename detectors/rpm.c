@@ -194,27 +194,36 @@ static int on_pkg(void *ctx, const struct lb_rpm_pkg *p)
 	return 0;
 }
 
-/* Reads the packages of e into sn, warning about what it could not read. */
-static void read_db(struct lb_scan *s, const struct lb_entry *e, struct snap *sn)
+/* Reads the packages of e into sn, warning about what it could not read.
+ * Returns 1 when sn lists every package of the database, 0 when some could
+ * not be read. */
+static int read_db(struct lb_scan *s, const struct lb_entry *e, struct snap *sn)
 {
 	enum lb_rpmdb_kind kind = LB_RPMDB_BDB;
 	struct lb_rpmdb_stats stats;
 	char err[256];
+	int whole = 1;
 
 	path_rank(e->path, &kind);
-	if ((e->flags & LB_EF_TRUNCATED) || e->data_len < e->size)
+	if ((e->flags & LB_EF_TRUNCATED) || e->data_len < e->size) {
 		lb_scan_warn(s, "'%s' (layer %u) is larger than %u MiB: only its start was read",
 			     e->path, e->layer, RPM_MAX >> 20);
+		whole = 0;
+	}
 	if (!e->data || !e->data_len) {
 		lb_scan_warn(s, "'%s' (layer %u): empty rpm database", e->path, e->layer);
-		return;
+		return 0;
 	}
 	lb_rpmdb_detect(e->data, e->data_len, &kind);
-	if (lb_rpmdb_read(kind, e->data, e->data_len, on_pkg, sn, &stats, err, sizeof(err)))
+	if (lb_rpmdb_read(kind, e->data, e->data_len, on_pkg, sn, &stats, err, sizeof(err))) {
 		lb_scan_warn(s, "'%s' (layer %u): unreadable rpm database: %s", e->path, e->layer, err);
-	else if (stats.nskipped)
+		whole = 0;
+	} else if (stats.nskipped) {
 		lb_scan_warn(s, "'%s' (layer %u): %zu rpm headers unreadable (%s)", e->path, e->layer,
 			     stats.nskipped, stats.first_skip);
+		whole = 0;
+	}
+	return whole;
 }
 
 static void snap_release(struct snap *sn)
@@ -313,8 +322,12 @@ static void add_component(struct lb_scan *s, const struct snap *sn, const struct
 	if (r->sigmd5[0])
 		lb_comp_add_prop(c, "rpm:sigmd5", r->sigmd5);
 	lb_comp_add_prop(c, "rpm:sourcerpm", r->sourcerpm);
-	if (r->has_epoch)
+	if (r->has_epoch) {
+		/* The version is version-release as `rpm -q` prints it; the epoch
+		 * is the purl's qualifier and a property. */
 		snprintf(epoch, sizeof(epoch), "%lu", (unsigned long)r->epoch);
+		lb_comp_add_prop(c, "rpm:epoch", epoch);
+	}
 	if (ns)
 		distro = os->version_id ? lb_xasprintf("%s-%s", ns, os->version_id) : lb_xstrdup(ns);
 	{
@@ -411,8 +424,12 @@ static int finish(struct lb_scan *s, void *vst)
 		/* Only the final database and, for the all-layers scope, the
 		 * ones removed packages are described from give components. */
 		snaps[nsnaps].keep_files = s->all_layers || pick == fin;
-		read_db(s, pick, &snaps[nsnaps]);
-		nsnaps++;
+		/* A lower database read in part would make its missing packages
+		 * look removed and installed again: leave it out of the history. */
+		if (read_db(s, pick, &snaps[nsnaps]) || pick == fin)
+			nsnaps++;
+		else
+			snap_release(&snaps[nsnaps]);
 		if (!lb_scan_visible(s, pick)) {
 			int hl = hidden_layer(s, pick);
 

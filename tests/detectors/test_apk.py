@@ -478,6 +478,22 @@ def run_bad(r):
             r.check("apk %s: no warning" % label, not w, repr(model["warnings"]))
 
 
+def run_bad_middle(r):
+    """A lower database that cannot be read whole stays out of the history."""
+    db = database(ALPINE_3_19)
+    image = r.image([[os_release("3.19.9"), E("file", DB, data=db)],
+                     [E("file", DB, data=db[:len(db) // 2] + b"\x00\x01garbage\n")],
+                     [E("file", DB, data=db)]])
+    model, err = r.dump(image)
+    if r.check("apk unreadable middle database: scan", model is not None, err):
+        got = table(model)
+        r.check("apk unreadable middle database: packages still introduced by layer 1",
+                len(got) == len(ALPINE_3_19) and all(v[0] == 0 for v in got.values()), repr(got))
+        r.check("apk unreadable middle database: one warning naming it",
+                len([w for w in model["warnings"] if "(layer 1)" in w]) == 1,
+                repr(model["warnings"]))
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: test_apk.py DUMP_MODEL")
@@ -488,6 +504,7 @@ def main():
         run_modern(r)
         run_slim(r)
         run_bad(r)
+        run_bad_middle(r)
     print("%d passed, %d failed" % (r.passed, r.failed))
     sys.exit(1 if r.failed else 0)
 

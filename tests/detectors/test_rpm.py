@@ -270,6 +270,8 @@ def run_database(r, label, data_file, path, id_, version_id, osname, psv, files_
         for k, v in exp.items():
             if c[k] != v:
                 problems.append("%s %s: want %r, got %r" % (p["name"], k, v, c[k]))
+        if c["props"].get("rpm:epoch") != (p["epoch"] or None):
+            problems.append("%s epoch: %r" % (p["name"], c["props"]))
         if p["sigmd5"] and c["props"].get("rpm:sigmd5") != p["sigmd5"]:
             problems.append("%s sigmd5: %r" % (p["name"], c["props"]))
         ev = [e for e in c["evidence"] if e["kind"] == "metadata"]
@@ -494,6 +496,23 @@ def run_bad(r):
         check_licenses(r, "rpm " + label, model)
 
 
+def run_bad_middle(r):
+    """A lower database that cannot be read whole stays out of the history."""
+    sq = read_data("built/rpmdb.sqlite.gz")
+    dbp = "var/lib/rpm/rpmdb.sqlite"
+    image = r.image([[os_release("fedora", "39", "Fedora Linux"), E("file", dbp, data=sq)],
+                     [E("file", dbp, data=sq[:len(sq) // 3])],
+                     [E("file", dbp, data=sq)]])
+    model, err = r.dump(image)
+    if r.check("rpm unreadable middle database: scan", model is not None, err):
+        got = comp_table(model)
+        r.check("rpm unreadable middle database: packages still introduced by layer 1",
+                len(got) == 4 and all(v[0] == 0 for v in got.values()), repr(got))
+        r.check("rpm unreadable middle database: one warning naming it",
+                len([w for w in model["warnings"] if "(layer 1)" in w]) == 1,
+                repr(model["warnings"]))
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: test_rpm.py DUMP_MODEL")
@@ -507,6 +526,7 @@ def main():
         run_fixtures(r)
         run_layers(r)
         run_bad(r)
+        run_bad_middle(r)
     print("%d passed, %d failed" % (r.passed, r.failed))
     sys.exit(1 if r.failed else 0)
 
