@@ -450,7 +450,8 @@ void lb_model_finish(struct lb_model *m)
 		if (c->nfiles > 1)
 			qsort(c->files, c->nfiles, sizeof(*c->files), cmp_str);
 	}
-	qsort(m->v, m->n, sizeof(*m->v), cmp_comp);
+	if (m->n > 1)
+		qsort(m->v, m->n, sizeof(*m->v), cmp_comp);
 	/* Equal ids: the later components (in sorted order) get "-2", "-3"... */
 	{
 		struct lb_hashmap ids;
