@@ -96,7 +96,7 @@ int cmd_scan(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const known[] = { "table" };
-	static const char *const planned[] = { "spdx3-json", "notice", "html" };
+	static const char *const planned[] = { "notice", "html" };
 	struct output outs[MAX_OUTPUTS];
 	size_t nouts = 0;
 	struct lb_scan_opts so = { .detectors = lb_detectors, .ndetectors = lb_ndetectors };

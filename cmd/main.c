@@ -32,6 +32,7 @@ static const char help_scan[] =
 	"  -o, --output FORMAT[=PATH]  write FORMAT to PATH (default and '-': stdout);\n"
 	"                              repeatable, one scan writes them all. Formats:\n"
 	"                              table, spdx-json, spdx-tv (SPDX 2.3),\n"
+	"                              spdx3-json (SPDX 3.0.1 JSON-LD),\n"
 	"                              cyclonedx-json, cyclonedx-xml (CycloneDX 1.6)\n"
 	"      --files                 also list every regular file of the final view\n"
 	"                              (SHA-1, SHA-256, layer, owner) in SBOMs\n"

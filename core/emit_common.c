@@ -17,6 +17,7 @@ static const struct lb_emitter *const emitters[] = {
 	&lb_emitter_spdx_tv,
 	&lb_emitter_cyclonedx_json,
 	&lb_emitter_cyclonedx_xml,
+	&lb_emitter_spdx3_json,
 };
 
 const struct lb_emitter *lb_emitter_find(const char *name)
@@ -341,6 +342,11 @@ static char *uniq(struct lb_sbom_ids *ids, const char *cand, int spdx)
 	free(c);
 	free(base);
 	return r;
+}
+
+const char *lb_sbom_ids_add(struct lb_sbom_ids *ids, const char *cand, int spdx)
+{
+	return uniq(ids, cand, spdx);
 }
 
 void lb_sbom_ids_spdx(const struct lb_sbom_input *in, struct lb_sbom_ids *ids)

@@ -75,6 +75,7 @@ extern const struct lb_emitter lb_emitter_spdx_json;
 extern const struct lb_emitter lb_emitter_spdx_tv;
 extern const struct lb_emitter lb_emitter_cyclonedx_json;
 extern const struct lb_emitter lb_emitter_cyclonedx_xml;
+extern const struct lb_emitter lb_emitter_spdx3_json;
 
 /* The emitter for a -o FORMAT, or NULL. */
 const struct lb_emitter *lb_emitter_find(const char *name);
@@ -150,6 +151,9 @@ void lb_sbom_ids_spdx(const struct lb_sbom_input *in, struct lb_sbom_ids *ids);
  * component id, "file:<path>"; unique the same way. */
 void lb_sbom_ids_cdx(const struct lb_sbom_input *in, struct lb_sbom_ids *ids);
 void lb_sbom_ids_release(struct lb_sbom_ids *ids);
+/* One more identifier in the set: cand (sanitised as an SPDXID when spdx
+ * is set), suffixed when taken.  The string belongs to the set. */
+const char *lb_sbom_ids_add(struct lb_sbom_ids *ids, const char *cand, int spdx);
 
 /*
  * Which components own which files: for file i, owners of file i are

@@ -8,7 +8,8 @@ SCHEMAS is the folder of the official schemas (spdx-2.3.schema.json,
 cyclonedx/bom-1.6.schema.json, cyclonedx/bom-1.6.xsd, ...).  TEST_EMIT is the
 unit test program; run with a directory it writes the documents of a model
 built by hand (every license shape, copyrights, evidence, colliding ids),
-which are validated here too.
+which are validated here too.  SPDX 3.0.1 JSON-LD is validated against its schema
+and compared with the SPDX 2.3 document.
 
 Every document is validated against its schema (python3-jsonschema for JSON,
 xmllint for XML, no network); the tag-value document is parsed and compared
@@ -36,7 +37,7 @@ from imagetool import Entry as E, Layer  # noqa: E402
 SDE = "1700000000"
 SDE_TS = "2023-11-14T22:13:20Z"
 FORMATS = [("spdx-json", "spdx.json"), ("spdx-tv", "spdx"),
-           ("cyclonedx-json", "cdx.json"), ("cyclonedx-xml", "cdx.xml")]
+           ("cyclonedx-json", "cdx.json"), ("cyclonedx-xml", "cdx.xml"), ("spdx3-json", "spdx3.json")]
 CDX_NS = "{http://cyclonedx.org/schema/bom/1.6}"
 
 
@@ -102,6 +103,8 @@ class Schemas:
             store.update({s["$id"]: s for s in local.values() if "$id" in s})
             resolver = jsonschema.RefResolver.from_schema(bom, store=store)
             self.cdx = jsonschema.Draft7Validator(bom, resolver=resolver)
+        with open(os.path.join(d, "spdx-3.0.1.schema.json")) as f:
+            self.spdx3 = jsonschema.Draft202012Validator(json.load(f))
         self.xsd = os.path.join(cdx_dir, "bom-1.6.xsd")
         self.catalog = os.path.join(cdx_dir, "xmlcatalog.xml")
 
@@ -115,6 +118,9 @@ class Schemas:
 
     def cdx_errors(self, doc):
         return self._errors(self.cdx, doc)
+
+    def spdx3_errors(self, doc):
+        return self._errors(self.spdx3, doc)
 
     def xml_errors(self, path):
         env = dict(os.environ, XML_CATALOG_FILES=self.catalog)
@@ -282,8 +288,8 @@ def first_diff(a, b, path=""):
     if isinstance(a, dict):
         for k in sorted(set(a) | set(b)):
             if k not in a or k not in b:
-                return "%s/%s only in %s" % (path, k, "tag-value" if k in a else "JSON")
-            d = first_diff(a[k], b[k], path + "/" + k)
+                return "%s/%s only in %s" % (path, k, "the first" if k in a else "the second")
+            d = first_diff(a[k], b[k], path + "/" + str(k))
             if d:
                 return d
         return None
@@ -379,6 +385,8 @@ def check_documents(r, sc, name, paths, files=False):
         r.check(name + ": documents read", False, e)
         return None, None
     docs["spdx"], docs["cdx"] = spdx, cdx
+    if "spdx3-json" in paths:
+        check_spdx3(r, sc, name, paths["spdx3-json"], spdx)
     errs = sc.spdx_errors(spdx)
     r.check(name + ": SPDX 2.3 JSON is valid against spdx-2.3.schema.json", not errs, errs)
     errs = sc.cdx_errors(cdx)
@@ -536,8 +544,74 @@ def check_documents(r, sc, name, paths, files=False):
     return spdx, cdx
 
 
+def check_spdx3(r, sc, name, path, spdx):
+    """SPDX 3.0.1: schema, references, licenses, and the same packages and
+    containment as the SPDX 2.3 document."""
+    try:
+        with open(path) as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as e:
+        r.check(name + ": SPDX 3 document reads", False, e)
+        return
+    errs = sc.spdx3_errors(doc)
+    r.check(name + ": SPDX 3.0.1 JSON-LD is valid against spdx-3.0.1.schema.json", not errs, errs)
+    graph = doc.get("@graph", [])
+    ids = [o["spdxId"] for o in graph if "spdxId" in o]
+    r.check(name + ": SPDX 3 spdxIds are unique", len(ids) == len(set(ids)))
+    known = set(ids) | {"_:creationinfo"}
+    refs = []
+    for o in graph:
+        for k in ("from", "subject", "suppliedBy", "dataLicense", "creationInfo"):
+            if k in o:
+                refs.append(o[k])
+        for k in ("to", "originatedBy", "rootElement", "element", "createdBy", "createdUsing"):
+            refs += o.get(k, [])
+        refs += [e["value"] for e in o.get("simplelicensing_customIdToUri", [])]
+    missing = sorted({x for x in refs if x not in known})
+    r.check(name + ": SPDX 3 references name elements of the graph", not missing, missing[:5])
+    sdoc = [o for o in graph if o.get("type") == "SpdxDocument"]
+    members = set(sdoc[0].get("element", [])) if sdoc else set()
+    r.check(name + ": SPDX 3 document lists every element",
+            len(sdoc) == 1 and members == set(ids) - {sdoc[0]["spdxId"]},
+            sorted((set(ids) - members))[:5])
+    bad = []
+    for o in graph:
+        if o.get("type") == "simplelicensing_LicenseExpression":
+            defined = {e["key"] for e in o.get("simplelicensing_customIdToUri", [])}
+            bad += expression_problems(o["simplelicensing_licenseExpression"], defined)
+    r.check(name + ": SPDX 3 licenses are listed ids or mapped LicenseRefs", not bad, bad)
+    if not spdx:
+        return
+    local = lambda i: i.split("#", 1)[1]
+    pk3 = {local(o["spdxId"]): (o["name"], o.get("software_packageVersion"), o.get("software_packageUrl"))
+           for o in graph if o.get("type") == "software_Package"}
+    pk2 = {}
+    for p in spdx["packages"]:
+        purl = [e["referenceLocator"] for e in p.get("externalRefs", []) if e["referenceType"] == "purl"]
+        pk2[p["SPDXID"]] = (p["name"], p.get("versionInfo"), purl[0] if purl else None)
+    r.check(name + ": SPDX 3 and SPDX 2.3 hold the same packages", pk3 == pk2,
+            first_diff(pk3, pk2) if set(pk3) == set(pk2) else sorted(set(pk3) ^ set(pk2))[:5])
+    c3 = {(local(o["from"]), local(t)) for o in graph if o.get("relationshipType") == "contains" for t in o["to"]}
+    c2 = {(x["spdxElementId"], x["relatedSpdxElement"]) for x in spdx["relationships"]
+          if x["relationshipType"] == "CONTAINS"}
+    r.check(name + ": SPDX 3 and SPDX 2.3 say the same about what contains what", c3 == c2,
+            sorted(c3 ^ c2)[:5])
+    l3 = {}
+    for o in graph:
+        if o.get("relationshipType") in ("hasDeclaredLicense", "hasConcludedLicense"):
+            expr = next(e["simplelicensing_licenseExpression"] for e in graph if e.get("spdxId") == o["to"][0])
+            l3[(local(o["from"]), o["relationshipType"])] = expr
+    l2 = {}
+    for p in spdx["packages"]:
+        for k, t in (("licenseDeclared", "hasDeclaredLicense"), ("licenseConcluded", "hasConcludedLicense")):
+            if p.get(k, "NOASSERTION") != "NOASSERTION":
+                l2[(p["SPDXID"], t)] = p[k]
+    r.check(name + ": SPDX 3 and SPDX 2.3 give the same licenses", l3 == l2,
+            first_diff(l3, l2) if set(l3) == set(l2) else sorted(set(l3) ^ set(l2))[:5])
+
+
 def scan_all(r, image, tag, extra=(), env=None):
-    """Runs one scan writing the four formats; returns (rc, err, paths)."""
+    """Runs one scan writing the five SBOM formats; returns (rc, err, paths)."""
     d = r.path("out-" + tag)
     os.makedirs(d, exist_ok=True)
     paths = {f: os.path.join(d, "doc." + ext) for f, ext in FORMATS}
@@ -561,7 +635,7 @@ def read_all(paths):
 def run_image(r, sc, name, image, files=False):
     extra = ["--files"] if files else []
     rc, err, paths = scan_all(r, image, name, extra)
-    if not r.check(name + ": scan writes the four formats", rc == 0, "exit %d %s" % (rc, err)):
+    if not r.check(name + ": scan writes the five SBOM formats", rc == 0, "exit %d %s" % (rc, err)):
         return None, None
     spdx, cdx = check_documents(r, sc, name, paths, files)
     first = read_all(paths)

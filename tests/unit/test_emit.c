@@ -9,7 +9,8 @@
  *
  * With DIR, also writes the documents of the hand-built model there
  * (synthetic.spdx.json, synthetic.spdx, synthetic.cdx.json,
- * synthetic.cdx.xml, and the same with files: synthetic-files.*) for
+ * synthetic.cdx.xml, synthetic.spdx3.json, and the same with files:
+ * synthetic-files.*) for
  * tests/emitters/test_sbom.py to validate against the schemas.
  */
 #include <stdlib.h>
@@ -214,6 +215,7 @@ static void test_helpers(void)
 	is_str(s, "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c\tz\xc3\xa9", "clean: bad bytes and controls become U+FFFD");
 	free(s);
 	ok(lb_emitter_find("spdx-json") == &lb_emitter_spdx_json && lb_emitter_find("cyclonedx-xml") &&
+	   lb_emitter_find("spdx3-json") == &lb_emitter_spdx3_json &&
 	   !lb_emitter_find("table"), "emitters by name");
 	lb_model_release(&m);
 }
@@ -301,6 +303,7 @@ static void test_emitters(const struct lb_model *m, const char *dir)
 		{ &lb_emitter_spdx_tv, "spdx" },
 		{ &lb_emitter_cyclonedx_json, "cdx.json" },
 		{ &lb_emitter_cyclonedx_xml, "cdx.xml" },
+		{ &lb_emitter_spdx3_json, "spdx3.json" },
 	};
 
 	for (int wf = 0; wf < 2; wf++)
