@@ -14,6 +14,7 @@ static const char usage[] =
 	"Commands:\n"
 	"  scan IMAGE        components and licenses of an image\n"
 	"  files IMAGE       the file inventory, with layer attribution\n"
+	"  identify FILE...  which licenses a text file holds\n"
 	"  help COMMAND      the options of a command\n"
 	"\n"
 	"IMAGE is a path: a docker save tarball, an OCI layout directory or\n"
@@ -58,6 +59,16 @@ static const char help_files[] =
 	"  -j, --jobs N                worker threads (default: the number of cores)\n"
 	"  -q, --quiet                 no warnings on stderr\n";
 
+static const char help_identify[] =
+	"usage: layerbom identify [--format text|json] FILE...\n"
+	"\n"
+	"Which licenses each text file holds: full license texts matched against\n"
+	"the SPDX License List templates, license notices and references, and\n"
+	"SPDX-License-Identifier tags; each with its lines, score, coverage and\n"
+	"what differs from the template.  FILE '-' is standard input.\n"
+	"\n"
+	"      --format text|json      output format (default text)\n";
+
 static const struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -65,10 +76,11 @@ static const struct command {
 } commands[] = {
 	{ "scan", cmd_scan, help_scan },
 	{ "files", cmd_files, help_files },
+	{ "identify", cmd_identify, help_identify },
 };
 
 /* Commands of the contract that this version does not have yet. */
-static const char *const planned[] = { "identify", "check", "diff" };
+static const char *const planned[] = { "check", "diff" };
 
 const char *lb_command_help(const char *name)
 {
