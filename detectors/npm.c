@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * npm: Node.js packages.
+ *
+ * A package is a package.json directly in node_modules/NAME/ or
+ * node_modules/@SCOPE/NAME/ (nested trees, pnpm's .pnpm store and global
+ * installs included), or in a directory of Debian's Node.js search path
+ * (/usr/share/nodejs/NAME/, /usr/lib/nodejs/NAME/, /usr/lib/TRIPLET/nodejs/NAME/).
+ * A package.json deeper inside a package (node_modules/x/lib/package.json,
+ * which only sets "type" or "main") is not a package.  A package.json
+ * outside node_modules that has a "name" is an application root.
+ *
+ * License: "license" as a string (SPDX, the npm rule) or a legacy object
+ * {"type": ...}; the legacy "licenses" array offers each entry (OR).
+ * "SEE LICENSE IN <file>" names a file instead of a license: the
+ * declared license stays NOASSERTION and a note says where to look.
+ *
+ * One package, one component: copies of name@version in several places
+ * (nested duplicates, two applications) are one component with one
+ * evidence entry per place.  A package.json that an OS package owns
+ * (Debian's node-* packages) gives a component linked to that package by
+ * an "owned-by" property.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "detector.h"
+#include "hashmap.h"
+#include "scan.h"
+
+#define PKG_JSON_MAX (4u << 20)      /* the largest real ones are ~200 KB */
+#define FIELD_MAX 4096               /* bytes kept of a text field */
+#define MAX_LICENSES 16              /* entries of a legacy "licenses" array */
+#define MAX_FILES_PER_PKG 100000
+
+/* Directories that hold packages the way node_modules does. */
+static const char *const pkg_dirs[] = {
+	"/node_modules/",
+	"/usr/share/nodejs/",
+	"/usr/lib/nodejs/",
+};
+
+struct rec {
+	struct lb_component *c;
+	int vis_min, vis_max;        /* layers of visible copies, -1 when none */
+	int hid_min, removed;        /* hidden copies (all-layers scope) */
+};
+
+struct state {
+	struct rec *v;
+	size_t n, cap;
+	struct lb_hashmap by_key;    /* purl or name@version -> index in v */
+	struct lb_arena mem;
+};
+
+/* 1 when rest is "NAME/package.json" or "@SCOPE/NAME/package.json". */
+static int pkg_rest(const char *rest)
+{
+	const char *slash = strchr(rest, '/');
+
+	if (!slash || slash == rest || rest[0] == '.')
+		return 0;
+	if (rest[0] == '@') {
+		const char *n = slash + 1, *s2 = strchr(n, '/');
+
+		if (!s2 || s2 == n || n[0] == '.')
+			return 0;
+		return strcmp(s2, "/package.json") == 0;
+	}
+	return strcmp(slash, "/package.json") == 0;
+}
+
+/* Where a package.json path stands: 1 a package, 2 an application root
+ * candidate, 0 neither (a file inside a package). */
+static int classify(const char *p)
+{
+	const char *last = NULL, *rest = NULL;
+
+	for (size_t i = 0; i < LB_ARRAY_SIZE(pkg_dirs); i++) {
+		const char *q = p, *hit;
+		size_t l = strlen(pkg_dirs[i]);
+
+		while ((hit = strstr(q, pkg_dirs[i])) != NULL) {
+			if (!last || hit > last) {
+				last = hit;
+				rest = hit + l;
+			}
+			q = hit + 1;
+		}
+	}
+	if (!last) {
+		/* /usr/lib/x86_64-linux-gnu/nodejs/NAME/package.json */
+		if (lb_str_has_prefix(p, "/usr/lib/")) {
+			const char *t = strchr(p + 9, '/');
+
+			if (t && lb_str_has_prefix(t, "/nodejs/"))
+				return pkg_rest(t + 8) ? 1 : 0;
+		}
+		return 2;
+	}
+	return pkg_rest(rest) ? 1 : 0;
+}
+
+static int wants(const struct lb_entry *e)
+{
+	const char *base;
+
+	if (e->type != LB_FT_FILE)
+		return LB_WANT_NO;
+	base = strrchr(e->path, '/');
+	if (!base || strcmp(base, "/package.json") != 0)
+		return LB_WANT_NO;
+	return classify(e->path) ? LB_WANT_YES : LB_WANT_NO;
+}
+
+static void *state_new(void)
+{
+	struct state *st = lb_xcalloc(1, sizeof(*st));
+
+	lb_hashmap_init(&st->by_key);
+	lb_arena_init(&st->mem);
+	return st;
+}
+
+static void state_free(void *vst)
+{
+	struct state *st = vst;
+
+	if (!st)
+		return;
+	free(st->v);
+	lb_hashmap_release(&st->by_key);
+	lb_arena_release(&st->mem);
+	free(st);
+}
+
+/* ---- JSON fields ---- */
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+
+	return s && *s ? s : NULL;
+}
+
+/* Trimmed copy of at most FIELD_MAX bytes, or NULL when empty. */
+static char *clean(const char *s)
+{
+	size_t n;
+
+	if (!s)
+		return NULL;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	n = strlen(s);
+	if (n > FIELD_MAX)
+		n = FIELD_MAX;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	return n ? lb_xstrndup(s, n) : NULL;
+}
+
+/* "Name <mail> (url)" from a person: a string, or {name, email, url}. */
+static char *person(const json_t *v)
+{
+	const char *name, *mail;
+
+	if (json_is_string(v))
+		return clean(json_string_value(v));
+	if (!json_is_object(v))
+		return NULL;
+	name = jstr(v, "name");
+	mail = jstr(v, "email");
+	if (name && mail)
+		return lb_xasprintf("%.*s <%.*s>", FIELD_MAX, name, FIELD_MAX, mail);
+	return clean(name ? name : mail);
+}
+
+/* ---- licenses ---- */
+
+/* The license name of one entry: a string, or {"type": ...} ("name" in a
+ * few hand-written ones). */
+static const char *license_name(const json_t *v)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_object(v)) {
+		const char *t = jstr(v, "type");
+
+		return t ? t : jstr(v, "name");
+	}
+	return NULL;
+}
+
+/* Maps a ref's words back to what the package said, when a list of
+ * entries was normalised one by one and joined. */
+struct joined {
+	struct lb_norm_result r[MAX_LICENSES];
+	size_t n;
+};
+
+static const char *joined_text(void *ctx, const char *words)
+{
+	struct joined *j = ctx;
+
+	for (size_t i = 0; i < j->n; i++)
+		for (size_t k = 0; k < j->r[i].nrefs; k++)
+			if (strcmp(j->r[i].refs[k].id, words) == 0)
+				return j->r[i].refs[k].text;
+	return NULL;
+}
+
+/* Sets the declared license from several offered licenses (OR): each is
+ * normalised on its own (a name may hold commas or "and"), then joined. */
+static int set_offered(struct lb_scan *s, struct lb_component *c, const char *const *names, size_t n)
+{
+	struct joined j = { .n = 0 };
+	struct lb_buf expr, raw;
+	int rc = LB_SPDX_EEMPTY;
+
+	lb_buf_init(&expr, LB_SPDX_MAX_LEN);
+	lb_buf_init(&raw, LB_SPDX_MAX_LEN);
+	for (size_t i = 0; i < n && j.n < MAX_LICENSES; i++) {
+		if (lb_license_normalize(names[i], LB_LIC_SPDX, &j.r[j.n]) != 0)
+			continue;
+		lb_buf_addf(&expr, "%s(%s)", expr.len ? " OR " : "", j.r[j.n].expr);
+		lb_buf_addf(&raw, "%s%s", raw.len ? ", " : "", names[i]);
+		j.n++;
+	}
+	if (j.n == 1)
+		rc = lb_comp_set_license(&s->model, c, LB_LIC_DECLARED, names[0], LB_LIC_SPDX, NULL, NULL);
+	else if (j.n > 1 && lb_comp_set_license(&s->model, c, LB_LIC_DECLARED, expr.p, LB_LIC_SPDX,
+						joined_text, &j) == 0) {
+		lb_comp_set(&c->declared_raw, raw.p);
+		rc = 0;
+	}
+	for (size_t i = 0; i < j.n; i++)
+		lb_norm_result_release(&j.r[i]);
+	lb_buf_release(&expr);
+	lb_buf_release(&raw);
+	return rc;
+}
+
+static void read_license(struct lb_scan *s, struct lb_component *c, const json_t *root,
+			 const struct lb_entry *e)
+{
+	const json_t *lic = json_object_get(root, "license");
+	const json_t *arr = json_object_get(root, "licenses");
+	const char *names[MAX_LICENSES];
+	size_t n = 0;
+	const char *field = "license";
+
+	if (json_is_array(lic)) {         /* a few old packages put the array here */
+		arr = lic;
+		lic = NULL;
+	}
+	if (lic) {
+		const char *l = license_name(lic);
+
+		if (l)
+			names[n++] = l;
+	} else if (json_is_array(arr)) {
+		size_t i;
+		const json_t *v;
+
+		field = "licenses";
+		json_array_foreach(arr, i, v) {
+			const char *l = license_name(v);
+
+			if (l && *l && n < MAX_LICENSES)
+				names[n++] = l;
+		}
+	}
+	if (n == 1 && strncasecmp(names[0], "SEE LICENSE IN ", 15) == 0) {
+		char *why = lb_xasprintf("the license is the text of the file '%.*s' of the package",
+					 FIELD_MAX, names[0] + 15);
+
+		lb_comp_add_evidence(c, LB_EV_NOTE, e->path, e->layer, field, why);
+		free(why);
+		return;
+	}
+	if (n && set_offered(s, c, names, n) == 0) {
+		lb_comp_add_evidence(c, LB_EV_METADATA, e->path, e->layer, field, c->declared_raw);
+		return;
+	}
+	lb_comp_add_evidence(c, LB_EV_METADATA, e->path, e->layer, NULL, NULL);
+	lb_comp_add_evidence(c, LB_EV_NOTE, e->path, e->layer, NULL, "package.json declares no license");
+}
+
+/* ---- files of a package ---- */
+
+/* Index of the first entry of the final view whose path is >= key. */
+static size_t view_lower_bound(const struct lb_scan *s, const char *key)
+{
+	size_t lo = 0, hi = s->view.n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(s->view.v[mid]->path, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int is_license_name(const char *b)
+{
+	static const char *const pre[] = { "license", "licence", "copying", "notice" };
+
+	for (size_t i = 0; i < LB_ARRAY_SIZE(pre); i++)
+		if (strncasecmp(b, pre[i], strlen(pre[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* The files of the package in dir (its own, not those of nested
+ * node_modules); license files directly in dir are evidence too. */
+static void add_files(struct lb_scan *s, struct rec *r, const char *dir)
+{
+	char *prefix = lb_xasprintf("%s/", dir);
+	size_t pl = strlen(prefix), nf = 0;
+
+	for (size_t i = view_lower_bound(s, prefix); i < s->view.n; i++) {
+		const struct lb_entry *f = s->view.v[i];
+		const char *rel = f->path + pl;
+
+		if (strncmp(f->path, prefix, pl) != 0)
+			break;
+		if (f->type == LB_FT_DIR || strstr(rel, "node_modules/") == rel || strstr(rel, "/node_modules/"))
+			continue;
+		if (nf++ >= MAX_FILES_PER_PKG)
+			break;
+		lb_comp_add_file(r->c, f->path);
+		if ((int)f->layer > r->vis_max)
+			r->vis_max = f->layer;
+		if (!strchr(rel, '/') && f->type == LB_FT_FILE && is_license_name(rel))
+			lb_comp_add_evidence(r->c, LB_EV_LICENSE_TEXT, f->path, f->layer, NULL, NULL);
+	}
+	free(prefix);
+}
+
+/* ---- scan ---- */
+
+static struct rec *get_rec(struct state *st, const char *key, int *found)
+{
+	uint32_t *slot = lb_hashmap_put(&st->by_key, lb_arena_strdup(&st->mem, key), strlen(key),
+					(uint32_t)st->n, found);
+
+	if (*found)
+		return &st->v[*slot];
+	lb_xgrow((void **)&st->v, &st->cap, st->n + 1, sizeof(*st->v));
+	memset(&st->v[st->n], 0, sizeof(st->v[0]));
+	st->v[st->n].vis_min = st->v[st->n].vis_max = -1;
+	st->v[st->n].hid_min = st->v[st->n].removed = -1;
+	return &st->v[st->n++];
+}
+
+static void fill(struct lb_scan *s, struct lb_component *c, const json_t *root,
+		 const struct lb_entry *e, const char *scope, const char *bare)
+{
+	char *v;
+
+	c->purl = lb_purl("npm", scope, bare, c->version, NULL, 0);
+	v = person(json_object_get(root, "author"));
+	lb_comp_set(&c->author, v);
+	free(v);
+	v = clean(jstr(root, "homepage"));
+	lb_comp_set(&c->homepage, v);
+	free(v);
+	v = clean(jstr(root, "description"));
+	lb_comp_set(&c->summary, v);
+	free(v);
+	read_license(s, c, root, e);
+}
+
+static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const void *data, size_t len)
+{
+	struct state *st = vst;
+	int visible = lb_scan_visible(s, e), kind = classify(e->path), found;
+	json_t *root;
+	json_error_t err;
+	const char *p = data;
+	char *name = NULL, *version, *dir, *key, *scope = NULL;
+	const char *bare;
+	struct rec *r;
+
+	if ((!visible && !s->all_layers) || !kind)
+		return 0;
+	if (!p || (e->flags & LB_EF_TRUNCATED)) {
+		lb_scan_warn(s, "'%s': larger than %u MiB: not read", e->path, PKG_JSON_MAX >> 20);
+		return 0;
+	}
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {   /* a BOM */
+		p += 3;
+		len -= 3;
+	}
+	root = json_loadb(p, len, 0, &err);
+	if (!json_is_object(root)) {
+		if (kind == 1)
+			lb_scan_warn(s, "'%s' in layer %u: not a JSON object (%s): package not reported",
+				     e->path, e->layer + 1, root ? "not an object" : err.text);
+		json_decref(root);
+		return 0;
+	}
+	dir = lb_xstrndup(e->path, strlen(e->path) - strlen("/package.json"));
+	name = clean(jstr(root, "name"));
+	if (!name && kind == 1) {
+		/* npm itself names a package by its folder when package.json does not */
+		const char *b = strrchr(dir, '/') + 1, *ps = b - 1;
+
+		while (ps > dir && ps[-1] != '/')
+			ps--;
+		name = lb_xstrdup(ps < b - 1 && *ps == '@' ? ps : b);
+	}
+	if (!name) {                     /* a package.json of a tool, not an application */
+		free(dir);
+		json_decref(root);
+		return 0;
+	}
+	version = clean(jstr(root, "version"));
+	if (name[0] == '@' && strchr(name, '/')) {
+		scope = lb_xstrndup(name, (size_t)(strchr(name, '/') - name));
+		bare = strchr(name, '/') + 1;
+	} else {
+		bare = name;
+	}
+	key = lb_xasprintf("%d\x1f%s\x1f%s", kind, name, version ? version : "");
+	r = get_rec(st, key, &found);
+	if (!found) {
+		r->c = lb_model_add(&s->model, kind == 1 ? LB_COMP_LIBRARY : LB_COMP_APPLICATION, name, version,
+				    "npm");
+		fill(s, r->c, root, e, scope, bare);
+	} else {
+		lb_comp_add_evidence(r->c, LB_EV_METADATA, e->path, e->layer, NULL, NULL);
+	}
+	if (visible) {
+		if (r->vis_min < 0 || e->layer < r->vis_min)
+			r->vis_min = e->layer;
+		if (e->layer > r->vis_max)
+			r->vis_max = e->layer;
+		if (kind == 1)
+			add_files(s, r, dir);
+	} else {
+		int h = lb_scan_hidden_by(s, e);
+
+		if (h < 0)
+			h = lb_scan_deleted_in(s, e->path, e->layer);
+		if (h < 0)
+			h = (int)s->nlayers - 1;
+		if (r->hid_min < 0 || e->layer < r->hid_min)
+			r->hid_min = e->layer;
+		if (h > r->removed)
+			r->removed = h;
+	}
+	free(key);
+	free(scope);
+	free(name);
+	free(version);
+	free(dir);
+	json_decref(root);
+	return 0;
+}
+
+/* ---- finish ---- */
+
+/* Links each component to the OS package that owns one of its metadata
+ * files: the component stays, the link says it is the same thing. */
+static void link_owners(struct lb_scan *s, struct state *st)
+{
+	struct lb_hashmap own;
+
+	lb_hashmap_init(&own);
+	for (size_t i = 0; i < s->model.n; i++) {
+		const struct lb_component *c = s->model.v[i];
+
+		if (c->type != LB_COMP_OS_PACKAGE)
+			continue;
+		for (size_t k = 0; k < c->nfiles; k++) {
+			int found;
+
+			lb_hashmap_put(&own, c->files[k], strlen(c->files[k]), (uint32_t)i, &found);
+		}
+	}
+	for (size_t i = 0; i < st->n && own.count; i++) {
+		struct lb_component *c = st->v[i].c;
+
+		for (size_t k = 0; k < c->nev; k++) {
+			const char *path = c->ev[k].path, *owner;
+			uint32_t *slot;
+			int dup = 0;
+
+			if (c->ev[k].kind != LB_EV_METADATA || !path ||
+			    !(slot = lb_hashmap_get(&own, path, strlen(path))))
+				continue;
+			owner = s->model.v[*slot]->purl ? s->model.v[*slot]->purl : s->model.v[*slot]->name;
+			for (size_t j = 0; j < c->nprops && !dup; j++)
+				dup = strcmp(c->props[j].name, "owned-by") == 0 && strcmp(c->props[j].value, owner) == 0;
+			if (!dup)
+				lb_comp_add_prop(c, "owned-by", owner);
+		}
+	}
+	lb_hashmap_release(&own);
+}
+
+static int finish(struct lb_scan *s, void *vst)
+{
+	struct state *st = vst;
+
+	for (size_t i = 0; i < st->n; i++) {
+		struct rec *r = &st->v[i];
+
+		if (r->vis_min >= 0) {
+			r->c->introduced = r->vis_min;
+			r->c->last_changed = r->vis_max;
+			r->c->removed = -1;
+		} else {
+			r->c->introduced = r->hid_min;
+			r->c->last_changed = r->hid_min;
+			r->c->removed = r->removed;
+		}
+	}
+	link_owners(s, st);
+	return 0;
+}
+
+const struct lb_detector lb_detector_npm = {
+	.name = "npm",
+	.max_size = PKG_JSON_MAX,
+	.wants = wants,
+	.state_new = state_new,
+	.state_free = state_free,
+	.scan = scan,
+	.finish = finish,
+};
