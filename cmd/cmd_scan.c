@@ -29,23 +29,43 @@ static int emit_to(const struct lb_scan *s, const struct output *o, FILE *f)
 	return lb_emit_sbom(s, lb_emitter_find(o->format), o->files, o->created, f);
 }
 
+/* Writes to an open stream (stdout, a device, a pipe). */
+static int emit_stream(const struct lb_scan *s, const struct output *o, FILE *f, const char *name,
+		       struct lb_log *log)
+{
+	int r;
+
+	errno = 0;
+	r = emit_to(s, o, f);
+	if (r == 0 && (fflush(f) != 0 || ferror(f)))
+		r = LB_ERR_OUTPUT;
+	if (f != stdout && fclose(f) != 0)
+		r = LB_ERR_OUTPUT;
+	if (r)
+		return lb_log_error(log, LB_ERR_OUTPUT, "cannot write '%s': %s", name,
+				    strerror(errno ? errno : EIO));
+	return 0;
+}
+
 /* Writes PATH through a temporary file in the same directory, renamed
  * over PATH once complete: a reader never sees half a document, and a
- * failed write leaves what was there. */
+ * failed write leaves what was there.  A PATH that exists and is not a
+ * regular file (/dev/stdout, a FIFO) is written in place. */
 static int emit_one(const struct lb_scan *s, const struct output *o, struct lb_log *log)
 {
+	struct stat st;
 	char *tmp;
 	FILE *f;
 	mode_t mask;
 	int fd, r, err;
 
-	if (!o->path || strcmp(o->path, "-") == 0) {
-		r = emit_to(s, o, stdout);
-		if (r == 0 && (fflush(stdout) != 0 || ferror(stdout)))
-			r = LB_ERR_OUTPUT;
-		if (r)
-			return lb_log_error(log, LB_ERR_OUTPUT, "cannot write to stdout: %s", strerror(errno));
-		return 0;
+	if (!o->path || strcmp(o->path, "-") == 0)
+		return emit_stream(s, o, stdout, "stdout", log);
+	if (stat(o->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		f = fopen(o->path, "w");
+		if (!f)
+			return lb_log_error(log, LB_ERR_OUTPUT, "cannot write '%s': %s", o->path, strerror(errno));
+		return emit_stream(s, o, f, o->path, log);
 	}
 	tmp = lb_xasprintf("%s.XXXXXX", o->path);
 	fd = mkstemp(tmp);

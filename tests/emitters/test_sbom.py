@@ -681,6 +681,10 @@ def run_errors(r, image):
                                stderr=subprocess.PIPE, timeout=120,
                                env=dict(os.environ, SOURCE_DATE_EPOCH=SDE))
         r.check("a full stdout is exit 4", p.returncode == 4, "exit %d" % p.returncode)
+    rc, out, err = r.lb("scan", "-o", "spdx-json=/dev/stdout", image, env={"SOURCE_DATE_EPOCH": SDE})
+    r.check("a PATH that is not a regular file (/dev/stdout) is written in place",
+            rc == 0 and out.startswith(b"{") and os.path.exists("/dev/stdout") and
+            not any(f.startswith("stdout.") for f in os.listdir("/dev")), "exit %d %r" % (rc, err))
     target = r.path("keep.json")
     with open(target, "w") as f:
         f.write("old")
