@@ -93,6 +93,11 @@ void lb_model_release(struct lb_model *m)
 		free(m->refs[i].text);
 	}
 	free(m->refs);
+	for (size_t i = 0; i < m->nunowned; i++) {
+		free(m->unowned[i].path);
+		free(m->unowned[i].expr);
+	}
+	free(m->unowned);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -152,6 +157,22 @@ struct lb_component *lb_model_add(struct lb_model *m, enum lb_comp_type type,
 	lb_xgrow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v));
 	m->v[m->n++] = c;
 	return c;
+}
+
+void lb_model_add_unowned(struct lb_model *m, const char *path, int layer, const char *expr)
+{
+	struct lb_unowned *u;
+
+	lb_xgrow((void **)&m->unowned, &m->unowned_cap, m->nunowned + 1, sizeof(*m->unowned));
+	u = &m->unowned[m->nunowned++];
+	u->path = lb_xstrdup(path);
+	u->layer = layer;
+	u->expr = expr ? lb_xstrdup(expr) : NULL;
+}
+
+static int cmp_unowned(const void *a, const void *b)
+{
+	return strcmp(((const struct lb_unowned *)a)->path, ((const struct lb_unowned *)b)->path);
 }
 
 void lb_model_remove(struct lb_model *m, struct lb_component *c)
@@ -373,8 +394,14 @@ int lb_comp_set_license(struct lb_model *m, struct lb_component *c,
 	expr = r.expr;
 	r.expr = NULL;
 	for (size_t i = 0; i < r.nrefs; i++) {
-		const char *text = texts ? texts(ctx, r.refs[i].text) : NULL;
-		const char *id = lb_model_add_ref(m, r.refs[i].id, r.refs[i].text, text);
+		const char *text, *id;
+
+		/* a LicenseRef the input named that the model already defines
+		 * (a concluded license built from a declared one) is that one */
+		if (!r.refs[i].invented && lb_model_find_ref(m, r.refs[i].id))
+			continue;
+		text = texts ? texts(ctx, r.refs[i].text) : NULL;
+		id = lb_model_add_ref(m, r.refs[i].id, r.refs[i].text, text);
 
 		if (strcmp(id, r.refs[i].id) != 0) {
 			char *n = replace_token(expr, r.refs[i].id, id);
@@ -477,6 +504,8 @@ void lb_model_finish(struct lb_model *m)
 		}
 		lb_hashmap_release(&ids);
 	}
+	if (m->nunowned > 1)
+		qsort(m->unowned, m->nunowned, sizeof(*m->unowned), cmp_unowned);
 	if (m->nrefs > 1)
 		qsort(m->refs, m->nrefs, sizeof(*m->refs), cmp_ref);
 }

@@ -93,9 +93,18 @@ struct lb_license_ref {
 	char *text;             /* the license text, or the words when no text is known */
 };
 
+/* A license file no component owns. */
+struct lb_unowned {
+	char *path;
+	int layer;
+	char *expr;             /* what it holds (SPDX expression), or NULL */
+};
+
 struct lb_model {
 	struct lb_component **v;
 	size_t n, cap;
+	struct lb_unowned *unowned;   /* sorted by path after lb_model_finish() */
+	size_t nunowned, unowned_cap;
 	struct lb_license_ref *refs;
 	size_t nrefs, refs_cap;
 };
@@ -108,6 +117,9 @@ void lb_model_release(struct lb_model *m);
 struct lb_component *lb_model_add(struct lb_model *m, enum lb_comp_type type,
 				  const char *name, const char *version,
 				  const char *found_by);
+
+/* Lists a license file that no component owns (copies the strings). */
+void lb_model_add_unowned(struct lb_model *m, const char *path, int layer, const char *expr);
 
 /* Removes and frees c (a detector that merged two findings). */
 void lb_model_remove(struct lb_model *m, struct lb_component *c);

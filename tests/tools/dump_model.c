@@ -116,6 +116,16 @@ int main(int argc, char **argv)
 	}
 	json_object_set_new(root, "refs", a);
 	a = json_array();
+	for (size_t k = 0; k < s->model.nunowned; k++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "path", str(s->model.unowned[k].path));
+		json_object_set_new(o, "layer", json_integer(s->model.unowned[k].layer));
+		json_object_set_new(o, "expression", str(s->model.unowned[k].expr));
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(root, "unowned_license_files", a);
+	a = json_array();
 	for (size_t k = 0; k < s->log.nwarnings; k++)
 		json_array_append_new(a, json_string(s->log.warnings[k]));
 	json_object_set_new(root, "warnings", a);

@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * licfiles: license texts found in the image, identified (core/licmatch.h)
+ * and attached to the component they belong to as its concluded license.
+ *
+ * It runs last (detectors/all.c), when every package detector has put its
+ * components, their owned files and their metadata paths in the model:
+ *  - LICENSE*, LICENCE*, COPYING*, NOTICE*, UNLICENSE*, COPYRIGHT* files,
+ *    files in dist-info/licenses and META-INF/LICENSE* of the final view belong to
+ *    the component that owns the file, else to the language package whose
+ *    metadata file sits in the same directory or above (node_modules/x/,
+ *    x.dist-info/); the others are listed as unowned license files;
+ *  - a component whose declared license holds LicenseRef-s (Debian
+ *    copyright files name "public-domain", "BSD-variant", "permissive")
+ *    gets each ref's text identified, and a concluded license where the
+ *    text is a known license;
+ *  - a Debian copyright file that is not machine-readable and named no
+ *    common license is identified whole.
+ * The concluded license is only ever set from texts: metadata alone is the
+ * declared license.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "detector.h"
+#include "hashmap.h"
+#include "licmatch.h"
+#include "scan.h"
+
+#define LICFILE_MAX (1u << 20)
+
+static const char *const prefixes[] = { "license", "licence", "copying", "notice", "unlicense", "copyright",
+					"mit-license", "apache-license" };
+
+static int license_name(const char *base)
+{
+	for (size_t i = 0; i < LB_ARRAY_SIZE(prefixes); i++) {
+		size_t n = strlen(prefixes[i]);
+
+		if (strncasecmp(base, prefixes[i], n) == 0 &&
+		    (base[n] == '\0' || base[n] == '.' || base[n] == '-' || base[n] == '_'))
+			return 1;
+	}
+	return 0;
+}
+
+static int wants(const struct lb_entry *e)
+{
+	const char *base;
+
+	if (e->type != LB_FT_FILE || e->size == 0)
+		return LB_WANT_NO;
+	if (lb_str_has_prefix(e->path, "/usr/share/common-licenses/") || lb_str_has_prefix(e->path, "/usr/share/doc/") ||
+	    lb_str_has_prefix(e->path, "/proc/") || lb_str_has_prefix(e->path, "/sys/"))
+		return LB_WANT_NO;
+	if (strstr(e->path, ".dist-info/licenses/"))
+		return LB_WANT_YES;
+	base = strrchr(e->path, '/');
+	base = base ? base + 1 : e->path;
+	if (!license_name(base))
+		return LB_WANT_NO;
+	/* source files named like licenses ("license.c", "license.py") are code */
+	{
+		const char *dot = strrchr(base, '.');
+		static const char *const code[] = { ".c", ".h", ".py", ".js", ".ts", ".go", ".rb", ".java", ".class",
+						    ".pyc", ".so", ".html", ".css", ".json", ".xml", ".png", ".svg",
+						    ".gz", ".php", ".pm", ".pl", ".sh", ".mjs", ".cjs", ".map" };
+
+		for (size_t i = 0; dot && i < LB_ARRAY_SIZE(code); i++)
+			if (strcasecmp(dot, code[i]) == 0)
+				return LB_WANT_NO;
+	}
+	return LB_WANT_YES;
+}
+
+struct state {
+	const struct lb_entry **v;
+	size_t n, cap;
+};
+
+static void *state_new(void)
+{
+	return lb_xcalloc(1, sizeof(struct state));
+}
+
+static void state_free(void *vst)
+{
+	struct state *st = vst;
+
+	if (st) {
+		free(st->v);
+		free(st);
+	}
+}
+
+static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const void *data, size_t len)
+{
+	struct state *st = vst;
+
+	(void)data;
+	(void)len;
+	if (!lb_scan_visible(s, e))
+		return 0;
+	lb_xgrow((void **)&st->v, &st->cap, st->n + 1, sizeof(*st->v));
+	st->v[st->n++] = e;
+	return 0;
+}
+
+/* The directory of a path, as a new string ("/a/b/c" -> "/a/b"). */
+static char *dirname_of(const char *p)
+{
+	const char *sl = strrchr(p, '/');
+
+	return sl && sl != p ? lb_xstrndup(p, (size_t)(sl - p)) : lb_xstrdup("/");
+}
+
+struct pkgdir {
+	char *dir;               /* directory of a language package's metadata file */
+	size_t len;
+	struct lb_component *c;
+};
+
+/* The component a license file belongs to: its owner, else the language
+ * package whose metadata directory is the nearest above it (a file of a
+ * package nested in node_modules below it is not its). */
+static struct lb_component *owner_of(struct lb_scan *s, struct lb_hashmap *owned, const struct pkgdir *d,
+				     size_t nd, const char *path)
+{
+	uint32_t *k = lb_hashmap_get(owned, path, strlen(path));
+	struct lb_component *best = NULL;
+	size_t best_len = 0;
+
+	if (k)
+		return s->model.v[*k];
+	for (size_t i = 0; i < nd; i++)
+		if (d[i].len > best_len && strncmp(path, d[i].dir, d[i].len) == 0 && path[d[i].len] == '/' &&
+		    !strstr(path + d[i].len, "/node_modules/")) {
+			best = d[i].c;
+			best_len = d[i].len;
+		}
+	return best;
+}
+
+/* "A AND B" of the licenses a component's texts hold, into concluded. */
+static void conclude(struct lb_scan *s, struct lb_component *c, const char *expr)
+{
+	char *joined;
+
+	if (!expr)
+		return;
+	joined = c->concluded ? lb_xasprintf("(%s) AND (%s)", c->concluded, expr) : lb_xstrdup(expr);
+	lb_comp_set_license(&s->model, c, LB_LIC_CONCLUDED, joined, LB_LIC_SPDX, NULL, NULL);
+	free(joined);
+}
+
+static int good(const struct lb_licmatch *m)
+{
+	if (strstr(m->expr, "LicenseRef-"))
+		return 0;
+	return strcmp(m->matcher, "approximate") != 0 || m->score >= 0.95;
+}
+
+/* Replaces the LicenseRef-s of the declared license whose texts are known
+ * licenses; the result is the concluded license. */
+static void resolve_refs(struct lb_scan *s, struct lb_component *c)
+{
+	char *expr;
+	int changed = 0, left = 0;
+	const char *p;
+
+	if (!c->declared || !strstr(c->declared, "LicenseRef-") || c->concluded)
+		return;
+	expr = lb_xstrdup(c->declared);
+	p = c->declared;
+	while ((p = strstr(p, "LicenseRef-")) != NULL) {
+		size_t n = strspn(p, "LicenseRef-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.");
+		char *id = lb_xstrndup(p, n);
+		const struct lb_license_ref *ref = lb_model_find_ref(&s->model, id);
+		struct lb_licmatch_result r;
+
+		p += n;
+		if (!ref || !ref->text || lb_licmatch_identify(ref->text, strlen(ref->text), &r) != 0) {
+			left = 1;
+			free(id);
+			continue;
+		}
+		if (r.n == 1 && good(&r.v[0])) {
+			/* whole-token replacement: the id is followed by a space,
+			 * ')' or the end */
+			char *q = strstr(expr, id);
+
+			while (q) {
+				char end = q[strlen(id)];
+
+				if (end == '\0' || end == ' ' || end == ')') {
+					char *n2 = lb_xasprintf("%.*s(%s)%s", (int)(q - expr), expr, r.v[0].expr,
+								q + strlen(id));
+					size_t at = (size_t)(q - expr) + strlen(r.v[0].expr) + 2;
+
+					free(expr);
+					expr = n2;
+					q = strstr(expr + at, id);
+				} else {
+					q = strstr(q + 1, id);
+				}
+			}
+			changed = 1;
+			{
+				char *why = lb_xasprintf("%s is %s (%s, score %.2f)", id, r.v[0].expr, r.v[0].matcher,
+							 r.v[0].score);
+
+				lb_comp_add_evidence(c, LB_EV_LICENSE_TEXT, NULL, -1, "LicenseRef", why);
+				free(why);
+			}
+		} else {
+			left = 1;
+		}
+		lb_licmatch_result_release(&r);
+		free(id);
+	}
+	if (changed)
+		lb_comp_set_license(&s->model, c, LB_LIC_CONCLUDED, expr, LB_LIC_SPDX, NULL, NULL);
+	(void)left;
+	free(expr);
+}
+
+/* A Debian copyright file the dpkg detector could not read a license
+ * from: identify it whole. */
+static void identify_copyright(struct lb_scan *s, struct lb_component *c)
+{
+	for (size_t i = 0; i < c->nev; i++) {
+		const struct lb_evidence *ev = &c->ev[i];
+		const struct lb_entry *e;
+		struct lb_licmatch_result r;
+
+		if (ev->kind != LB_EV_COPYRIGHT || !ev->path || c->declared || c->concluded)
+			continue;
+		e = lb_scan_layer_lookup(s, (unsigned)ev->layer, ev->path);
+		if (!e || !e->data || lb_licmatch_identify((const char *)e->data, e->data_len, &r) != 0)
+			continue;
+		if (r.expr) {
+			lb_comp_set_license(&s->model, c, LB_LIC_CONCLUDED, r.expr, LB_LIC_SPDX, NULL, NULL);
+			lb_comp_add_evidence(c, LB_EV_LICENSE_TEXT, ev->path, ev->layer, NULL, r.expr);
+		}
+		lb_licmatch_result_release(&r);
+	}
+}
+
+static int finish(struct lb_scan *s, void *vst)
+{
+	struct state *st = vst;
+	struct lb_hashmap owned;
+	struct pkgdir *dirs = NULL;
+	size_t nd = 0, cap = 0;
+
+	lb_hashmap_init(&owned);
+	for (size_t i = 0; i < s->model.n; i++) {
+		struct lb_component *c = s->model.v[i];
+
+		if (c->type != LB_COMP_LIBRARY && c->type != LB_COMP_APPLICATION)
+			continue;
+		for (size_t j = 0; j < c->nev; j++)
+			if (c->ev[j].kind == LB_EV_METADATA && c->ev[j].path) {
+				lb_xgrow((void **)&dirs, &cap, nd + 1, sizeof(*dirs));
+				dirs[nd].dir = dirname_of(c->ev[j].path);
+				dirs[nd].len = strlen(dirs[nd].dir);
+				dirs[nd].c = c;
+				nd++;
+			}
+	}
+	for (size_t i = 0; i < s->model.n; i++)
+		for (size_t j = 0; j < s->model.v[i]->nfiles; j++) {
+			const char *f = s->model.v[i]->files[j];
+
+			int found;
+
+			lb_hashmap_put(&owned, f, strlen(f), (uint32_t)i, &found);
+		}
+	for (size_t i = 0; i < st->n; i++) {
+		const struct lb_entry *e = st->v[i];
+		struct lb_licmatch_result r;
+		struct lb_component *c;
+
+		if (lb_licmatch_identify((const char *)e->data, e->data_len, &r) != 0)
+			continue;
+		c = owner_of(s, &owned, dirs, nd, e->path);
+		if (c) {
+			lb_comp_add_evidence(c, LB_EV_LICENSE_TEXT, e->path, e->layer, NULL, r.expr ? r.expr : "no license identified");
+			if (r.expr)
+				conclude(s, c, r.expr);
+		} else {
+			lb_model_add_unowned(&s->model, e->path, e->layer, r.expr);
+		}
+		lb_licmatch_result_release(&r);
+	}
+	lb_hashmap_release(&owned);
+	for (size_t i = 0; i < nd; i++)
+		free(dirs[i].dir);
+	free(dirs);
+	for (size_t i = 0; i < s->model.n; i++) {
+		resolve_refs(s, s->model.v[i]);
+		identify_copyright(s, s->model.v[i]);
+	}
+	return 0;
+}
+
+const struct lb_detector lb_detector_licfiles = {
+	.name = "license-files",
+	.max_size = LICFILE_MAX,
+	.wants = wants,
+	.state_new = state_new,
+	.state_free = state_free,
+	.scan = scan,
+	.finish = finish,
+};
