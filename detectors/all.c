@@ -7,7 +7,6 @@ extern const struct lb_detector lb_detector_apk;
 extern const struct lb_detector lb_detector_rpm;
 extern const struct lb_detector lb_detector_dpkg;
 extern const struct lb_detector lb_detector_licfiles;
-extern const struct lb_detector lb_detector_licfiles;
 extern const struct lb_detector lb_detector_npm;
 extern const struct lb_detector lb_detector_python;
 extern const struct lb_detector lb_detector_golang;
@@ -20,7 +19,6 @@ const struct lb_detector *const lb_detectors[] = {
 	&lb_detector_npm,
 	&lb_detector_python,
 	&lb_detector_golang,
-	&lb_detector_licfiles,   /* last: it reads what the others found */
 	&lb_detector_licfiles,   /* last: it reads what the others found */
 };
 
