@@ -278,15 +278,34 @@ static void add_component(struct lb_scan *s, const struct snap *sn, const struct
 
 	while (next_line(&p, end, &ln)) {
 		switch (ln.key) {
-		case 'A': arch = ln; set_line(&c->arch, &ln); break;
-		case 'L': lic = ln; break;
-		case 'T': set_line(&c->summary, &ln); break;
-		case 'U': set_line(&c->homepage, &ln); break;
-		case 'o': set_line(&c->source_name, &ln); break;
-		case 'm': set_line(&c->author, &ln); break;
-		case 't': add_prop_line(c, "apk:build-time", &ln); break;
-		case 'c': add_prop_line(c, "apk:commit", &ln); break;
-		case 'C': add_prop_line(c, "apk:checksum", &ln); break;
+		case 'A':
+			arch = ln;
+			set_line(&c->arch, &ln);
+			break;
+		case 'L':
+			lic = ln;
+			break;
+		case 'T':
+			set_line(&c->summary, &ln);
+			break;
+		case 'U':
+			set_line(&c->homepage, &ln);
+			break;
+		case 'o':
+			set_line(&c->source_name, &ln);
+			break;
+		case 'm':
+			set_line(&c->author, &ln);
+			break;
+		case 't':
+			add_prop_line(c, "apk:build-time", &ln);
+			break;
+		case 'c':
+			add_prop_line(c, "apk:commit", &ln);
+			break;
+		case 'C':
+			add_prop_line(c, "apk:checksum", &ln);
+			break;
 		case 'F':
 			dir = ln;
 			while (dir.n && dir.v[0] == '/') {
