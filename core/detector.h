@@ -38,7 +38,11 @@ struct lb_detector {
 	 * threads for every entry, with path, type, mode and size set.  It
 	 * returns an enum lb_want.  When it returned LB_WANT_SNIFF, it is called
 	 * once more with e->magic set (libmagic's MIME type of the first
-	 * 4 KiB) and then MUST answer YES or NO. */
+	 * 4 KiB) and e->data / e->data_len holding those first bytes (for that
+	 * call only), and then MUST answer YES or NO.  Everything wanted is
+	 * kept in memory until the detectors ran: a detector that wants large
+	 * files (executables) MUST look at the head to want only those it can
+	 * read something from. */
 	int (*wants)(const struct lb_entry *e);
 
 	/* MAY be NULL.  Returns the state handed to scan() and finish(). */

@@ -88,6 +88,9 @@ static void decide_sniff(struct walker *w, struct lb_entry *e)
 	if (!w->sniff)
 		return;
 	e->magic = sniff_magic(w);
+	/* the head is the detectors' to look at, for this call only */
+	e->data = w->head;
+	e->data_len = w->headlen;
 	for (size_t i = 0; i < w->o->ndetectors; i++) {
 		if (!(w->sniff & (1u << i)))
 			continue;
@@ -97,6 +100,8 @@ static void decide_sniff(struct walker *w, struct lb_entry *e)
 				w->keep_max = w->o->detectors[i]->max_size;
 		}
 	}
+	e->data = NULL;
+	e->data_len = 0;
 	w->sniff = 0;
 	if (w->want) {
 		lb_buf_init(&w->keep, w->keep_max);
