@@ -10,9 +10,10 @@
  *  - /var/lib/dpkg/info/NAME[:ARCH].list: the files a package owns;
  *  - /usr/share/doc/NAME/copyright: the license and copyright statements.
  *
- * Licenses: a machine-readable copyright file (DEP-5) gives its License:
- * short names, from the header and every Files paragraph, joined with AND
- * (the package holds files under each) and read in the Debian dialect
+ * Licenses: a machine-readable copyright file (DEP-5) gives the declared
+ * license (the header's or "Files: *"'s License short name) and the
+ * concluded one (the short names of every paragraph, joined with AND: the
+ * package holds files under each), read in the Debian dialect
  * (core/spdx.h); a name that maps to nothing becomes a LicenseRef whose
  * text is the stand-alone License paragraph of that name.  Any other
  * copyright file gives the licenses it names by their
@@ -540,14 +541,24 @@ static void add_copyright_lines(struct lb_component *c, const char *v, size_t n)
 
 /* DEP-5: the License short names of the header and Files paragraphs,
  * deduplicated, joined as "(a) and (b)" for the Debian dialect. */
+/*
+ * DEP-5: the declared license is the package's own, the one its authors
+ * state for the whole work: the header's License, else that of "Files: *"
+ * (else, with neither, every paragraph's).  The concluded license is what
+ * the copyright file says of all the files the package is made from: the
+ * License short names of the header and every Files paragraph,
+ * deduplicated, joined with AND (the license-files detector later turns
+ * those LicenseRef-s whose texts are known licenses into their ids).
+ */
 static void read_dep5(struct lb_scan *s, struct lb_component *c, const struct lb_entry *e)
 {
 	const char *p = (const char *)e->data, *end = p + e->data_len;
 	struct field f[32];
 	struct lb_buf expr;
-	char *names[256];
+	char *names[256], *main_name = NULL;
 	size_t nnames = 0, n;
 	struct dep5 d = { (const char *)e->data, e->data_len, NULL };
+	int main_from_header = 0;
 
 	lb_buf_init(&expr, 1u << 16);
 	while ((n = next_stanza(&p, end, f, LB_ARRAY_SIZE(f))) > 0) {
@@ -565,6 +576,17 @@ static void read_dep5(struct lb_scan *s, struct lb_component *c, const struct lb
 		name = first_line(lic);
 		if (!name)
 			continue;
+		if (header && !main_name) {
+			main_name = lb_xstrdup(name);
+			main_from_header = 1;
+		} else if (files && !main_from_header && !main_name) {
+			char *fl = first_line(files);
+
+			/* "Files: *" (possibly with more patterns after it) */
+			if (fl && fl[0] == '*' && (fl[1] == '\0' || fl[1] == ' '))
+				main_name = lb_xstrdup(name);
+			free(fl);
+		}
 		for (size_t i = 0; i < nnames && !dup; i++)
 			dup = strcasecmp(names[i], name) == 0;
 		if (dup || nnames == LB_ARRAY_SIZE(names)) {
@@ -580,9 +602,17 @@ static void read_dep5(struct lb_scan *s, struct lb_component *c, const struct lb
 			lb_buf_addstr(&expr, names[i]);
 		free(names[i]);
 	}
-	if (expr.len && lb_comp_set_license(&s->model, c, LB_LIC_DECLARED, expr.p, LB_LIC_DEBIAN,
-					    dep5_text, &d) == 0)
-		lb_comp_add_evidence(c, LB_EV_LICENSE_TEXT, e->path, e->layer, "License", expr.p);
+	if (main_name && lb_comp_set_license(&s->model, c, LB_LIC_DECLARED, main_name, LB_LIC_DEBIAN,
+					     dep5_text, &d) == 0)
+		lb_comp_add_evidence(c, LB_EV_LICENSE_TEXT, e->path, e->layer,
+				     main_from_header ? "License (header)" : "License (Files: *)", main_name);
+	if (expr.len && lb_comp_set_license(&s->model, c, main_name ? LB_LIC_CONCLUDED : LB_LIC_DECLARED, expr.p,
+					    LB_LIC_DEBIAN, dep5_text, &d) == 0) {
+		lb_comp_add_evidence(c, LB_EV_LICENSE_TEXT, e->path, e->layer, "License (all paragraphs)", expr.p);
+		if (!main_name)
+			lb_comp_set_license(&s->model, c, LB_LIC_CONCLUDED, expr.p, LB_LIC_DEBIAN, dep5_text, &d);
+	}
+	free(main_name);
 	free(d.last);
 	lb_buf_release(&expr);
 }

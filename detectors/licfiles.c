@@ -10,10 +10,11 @@
  *    the component that owns the file, else to the language package whose
  *    metadata file sits in the same directory or above (node_modules/x/,
  *    x.dist-info/); the others are listed as unowned license files;
- *  - a component whose declared license holds LicenseRef-s (Debian
- *    copyright files name "public-domain", "BSD-variant", "permissive")
- *    gets each ref's text identified, and a concluded license where the
- *    text is a known license;
+ *  - a component whose concluded (else declared) license holds
+ *    LicenseRef-s (Debian copyright files name "public-domain",
+ *    "BSD-variant", "permissive") gets each ref's text identified, and
+ *    the ref replaced in its concluded license where the text is a known
+ *    license;
  *  - a Debian copyright file that is not machine-readable and named no
  *    common license is identified whole.
  * The concluded license is only ever set from texts: metadata alone is the
@@ -161,18 +162,42 @@ static int good(const struct lb_licmatch *m)
 	return strcmp(m->matcher, "approximate") != 0 || m->score >= 0.95;
 }
 
-/* Replaces the LicenseRef-s of the declared license whose texts are known
- * licenses; the result is the concluded license. */
+/* Replaces "id" as a whole token in *expr with "(with)". */
+static void replace_ref(char **expr, const char *id, const char *with)
+{
+	size_t il = strlen(id);
+	char *q = strstr(*expr, id);
+
+	while (q) {
+		char end = q[il];
+
+		if (end == '\0' || end == ' ' || end == ')') {
+			size_t at = (size_t)(q - *expr) + strlen(with) + 2;
+			char *n = lb_xasprintf("%.*s(%s)%s", (int)(q - *expr), *expr, with, q + il);
+
+			free(*expr);
+			*expr = n;
+			q = strstr(*expr + at, id);
+		} else {
+			q = strstr(q + 1, id);
+		}
+	}
+}
+
+/* The LicenseRef-s of the concluded (else declared) license whose texts are
+ * known licenses are replaced by them in the concluded license. */
 static void resolve_refs(struct lb_scan *s, struct lb_component *c)
 {
-	char *expr;
-	int changed = 0, left = 0;
+	const char *from = c->concluded ? c->concluded : c->declared;
+	char *expr, *orig;
 	const char *p;
+	int changed = 0;
 
-	if (!c->declared || !strstr(c->declared, "LicenseRef-") || c->concluded)
+	if (!from || !strstr(from, "LicenseRef-"))
 		return;
-	expr = lb_xstrdup(c->declared);
-	p = c->declared;
+	expr = lb_xstrdup(from);
+	orig = lb_xstrdup(from);
+	p = orig;
 	while ((p = strstr(p, "LicenseRef-")) != NULL) {
 		size_t n = strspn(p, "LicenseRef-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.");
 		char *id = lb_xstrndup(p, n);
@@ -181,47 +206,24 @@ static void resolve_refs(struct lb_scan *s, struct lb_component *c)
 
 		p += n;
 		if (!ref || !ref->text || lb_licmatch_identify(ref->text, strlen(ref->text), &r) != 0) {
-			left = 1;
 			free(id);
 			continue;
 		}
 		if (r.n == 1 && good(&r.v[0])) {
-			/* whole-token replacement: the id is followed by a space,
-			 * ')' or the end */
-			char *q = strstr(expr, id);
+			char *why = lb_xasprintf("%s is %s (%s, score %.2f)", id, r.v[0].expr, r.v[0].matcher,
+						 r.v[0].score);
 
-			while (q) {
-				char end = q[strlen(id)];
-
-				if (end == '\0' || end == ' ' || end == ')') {
-					char *n2 = lb_xasprintf("%.*s(%s)%s", (int)(q - expr), expr, r.v[0].expr,
-								q + strlen(id));
-					size_t at = (size_t)(q - expr) + strlen(r.v[0].expr) + 2;
-
-					free(expr);
-					expr = n2;
-					q = strstr(expr + at, id);
-				} else {
-					q = strstr(q + 1, id);
-				}
-			}
+			replace_ref(&expr, id, r.v[0].expr);
+			lb_comp_add_evidence(c, LB_EV_LICENSE_TEXT, NULL, -1, "LicenseRef", why);
+			free(why);
 			changed = 1;
-			{
-				char *why = lb_xasprintf("%s is %s (%s, score %.2f)", id, r.v[0].expr, r.v[0].matcher,
-							 r.v[0].score);
-
-				lb_comp_add_evidence(c, LB_EV_LICENSE_TEXT, NULL, -1, "LicenseRef", why);
-				free(why);
-			}
-		} else {
-			left = 1;
 		}
 		lb_licmatch_result_release(&r);
 		free(id);
 	}
 	if (changed)
 		lb_comp_set_license(&s->model, c, LB_LIC_CONCLUDED, expr, LB_LIC_SPDX, NULL, NULL);
-	(void)left;
+	free(orig);
 	free(expr);
 }
 

@@ -271,10 +271,21 @@ def main():
         lb = comps.get("lbtest:all", {})
         r.check("lbtest: upgraded in layer 3 is version 2.0 introduced by layer 3",
                 lb.get("version") == "2.0" and lb.get("introduced") == 2, (lb.get("version"), lb.get("introduced")))
-        r.check("lbtest: custom license is a LicenseRef with the paragraph's text",
-                lb.get("declared") == "LicenseRef-Lbtest-Custom AND GPL-2.0-or-later"
+        r.check("lbtest: declared is the license of 'Files: *', a LicenseRef with its paragraph's text",
+                lb.get("declared") == "LicenseRef-Lbtest-Custom"
                 and "testing layerbom only" in refs.get("LicenseRef-Lbtest-Custom", {}).get("text", ""),
                 (lb.get("declared"), refs.get("LicenseRef-Lbtest-Custom")))
+        r.check("lbtest: concluded is every paragraph's license",
+                lb.get("concluded") == "LicenseRef-Lbtest-Custom AND GPL-2.0-or-later", lb.get("concluded"))
+        zs1 = comps.get("libzstd1:amd64", {})
+        r.check("libzstd1: declared from 'Files: *', concluded from all paragraphs",
+                zs1.get("declared") == "BSD-3-Clause OR GPL-2.0-only"
+                and zs1.get("concluded") == "(BSD-3-Clause OR GPL-2.0-only) AND Zlib AND MIT",
+                (zs1.get("declared"), zs1.get("concluded")))
+        bz = comps.get("libbz2-1.0:amd64", {})
+        r.check("libbz2-1.0: the BSD-variant paragraph's text is identified in the concluded license",
+                bz.get("declared") == "LicenseRef-BSD-variant" and "bzip2-1.0.6" in (bz.get("concluded") or ""),
+                (bz.get("declared"), bz.get("concluded")))
         r.check("lbtest: source package with its own version in the purl",
                 "upstream=lbtest-src%402.0~src" in (lb.get("purl") or "") or
                 "upstream=lbtest-src@2.0~src" in (lb.get("purl") or ""), lb.get("purl"))
