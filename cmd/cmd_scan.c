@@ -112,6 +112,7 @@ int cmd_scan(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "files", no_argument, NULL, 'F' },
+		{ "scope", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -177,6 +178,14 @@ int cmd_scan(int argc, char **argv)
 			break;
 		case 'F':
 			files = 1;
+			break;
+		case 'S':
+			if (strcmp(optarg, "all-layers") == 0) {
+				so.all_layers = 1;
+			} else if (strcmp(optarg, "squashed") != 0) {
+				lb_errorf("--scope takes squashed or all-layers, not '%s'", optarg);
+				return LB_EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			fputs(lb_command_help("scan"), stdout);

@@ -35,6 +35,8 @@ static const char help_scan[] =
 	"                              table, spdx-json, spdx-tv (SPDX 2.3),\n"
 	"                              spdx3-json (SPDX 3.0.1 JSON-LD),\n"
 	"                              cyclonedx-json, cyclonedx-xml (CycloneDX 1.6)\n"
+	"      --scope squashed|all-layers  components of the final filesystem (default),\n"
+	"                              or also those a later layer removed or replaced\n"
 	"      --files                 also list every regular file of the final view\n"
 	"                              (SHA-1, SHA-256, layer, owner) in SBOMs\n"
 	"      --platform OS/ARCH[/VARIANT]  pick an image from a multi-platform index\n"

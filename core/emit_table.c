@@ -74,13 +74,13 @@ static void put_components(const struct lb_scan *s, FILE *out)
 			if (l[k] > w[k])
 				w[k] = l[k] > 40 ? 40 : l[k];
 	}
-	fprintf(out, "\n%-10s %-*s %-*s %-*s %-5s %s\n", "TYPE", w[0], "NAME", w[1], "VERSION", w[2],
+	fprintf(out, "\n%-11s %-*s %-*s %-*s %-5s %s\n", "TYPE", w[0], "NAME", w[1], "VERSION", w[2],
 		"LICENSE", "LAYER", "PURL");
 	for (size_t i = 0; i < m->n; i++) {
 		const struct lb_component *c = m->v[i];
 		char layer[32];
 
-		fprintf(out, "%-10s ", lb_comp_type_name(c->type));
+		fprintf(out, "%-11s ", lb_comp_type_name(c->type));
 		put_field(out, c->name, w[0]);
 		fputc(' ', out);
 		put_field(out, c->version, w[1]);

@@ -302,6 +302,16 @@ def main():
         r.check("all layers: lbtest 1.0 replaced by layer 3",
                 old is not None and old["introduced"] == 0 and old["removed"] == 2, old)
         r.check("all layers: nothing else removed", len(gone) == 2, sorted(gone))
+        lbexe = os.path.join(os.path.dirname(os.path.dirname(exe)), "cmd", "layerbom")
+        p = subprocess.run([lbexe, "scan", "--scope", "all-layers", img.spec()], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+        rows = [l.split() for l in p.stdout.decode().splitlines() if l.startswith("os-package ")]
+        su_rows = [row for row in rows if row[1] == "sensible-utils"]
+        r.check("scan --scope all-layers: the table gives sensible-utils layers 1-3 (in, then removed)",
+                p.returncode == 0 and len(su_rows) == 1 and "1-3" in su_rows[0], su_rows)
+        p = subprocess.run([lbexe, "scan", img.spec()], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        r.check("scan (squashed): no sensible-utils row", p.returncode == 0 and not [
+            l for l in p.stdout.decode().splitlines() if l.startswith("os-package ") and " sensible-utils " in l])
 
         # A slim image: the dpkg database deleted by the last layer.
         img2 = Image(work, "nodb")
