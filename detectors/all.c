@@ -9,6 +9,7 @@ extern const struct lb_detector lb_detector_dpkg;
 extern const struct lb_detector lb_detector_licfiles;
 extern const struct lb_detector lb_detector_npm;
 extern const struct lb_detector lb_detector_python;
+extern const struct lb_detector lb_detector_java;
 extern const struct lb_detector lb_detector_golang;
 
 const struct lb_detector *const lb_detectors[] = {
@@ -19,6 +20,7 @@ const struct lb_detector *const lb_detectors[] = {
 	&lb_detector_npm,
 	&lb_detector_python,
 	&lb_detector_golang,
+	&lb_detector_java,
 	&lb_detector_licfiles,   /* last: it reads what the others found */
 };
 
