@@ -528,6 +528,42 @@ def check_documents(r, sc, name, paths, files=False):
     r.check(name + ": serialNumber is a version-5 urn:uuid",
             re.fullmatch(r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", sn), sn)
 
+    # CycloneDX says what SPDX says about each component
+    def cdx_licenses(c):
+        got = {}
+        for where in (c.get("licenses", []), c.get("evidence", {}).get("licenses", [])):
+            for l in where:
+                if "expression" in l:
+                    got.setdefault(l.get("acknowledgement"), l["expression"])
+                elif l["license"].get("acknowledgement"):
+                    x = l["license"]
+                    got.setdefault(x["acknowledgement"], x.get("id", x.get("name")))
+        for p in c.get("properties", []):
+            if p["name"] == "layerbom:concluded-license":
+                got.setdefault("concluded", p["value"])
+        return got.get("declared", "NOASSERTION"), got.get("concluded", "NOASSERTION")
+
+    layer_of = {}
+    for c, parent in allc:
+        if parent is not None and parent["bom-ref"].startswith("layer:"):
+            layer_of[c["bom-ref"]] = int(parent["bom-ref"].split(":")[1])
+    from_cdx = {}
+    for c, parent in allc:
+        if c["bom-ref"].startswith(("layer:", "file:")):
+            continue
+        from_cdx[(c["name"], c.get("version"), c.get("purl"))] = cdx_licenses(c) + (layer_of.get(c["bom-ref"]),)
+    from_spdx = {}
+    for p in comps:
+        purl = [e["referenceLocator"] for e in p.get("externalRefs", []) if e["referenceType"] == "purl"]
+        by = contained_by.get(p["SPDXID"], [None])[0] or ""
+        layer = int(by.rsplit("-", 1)[1]) if by.startswith("SPDXRef-Layer-") else None
+        from_spdx[(p["name"], p.get("versionInfo"), purl[0] if purl else None)] = (
+            p.get("licenseDeclared"), p.get("licenseConcluded"), layer)
+    r.check(name + ": CycloneDX and SPDX give the same components, licenses and layers",
+            from_cdx == from_spdx,
+            first_diff(from_cdx, from_spdx) if set(from_cdx) == set(from_spdx)
+            else sorted(map(str, set(from_cdx) ^ set(from_spdx)))[:5])
+
     # XML says what JSON says
     try:
         xc, xd, root = cdx_xml_summary(paths["cyclonedx-xml"])
