@@ -309,18 +309,8 @@ static size_t view_lower_bound(const struct lb_scan *s, const char *key)
 	return lo;
 }
 
-static int is_license_name(const char *b)
-{
-	static const char *const pre[] = { "license", "licence", "copying", "notice" };
-
-	for (size_t i = 0; i < LB_ARRAY_SIZE(pre); i++)
-		if (strncasecmp(b, pre[i], strlen(pre[i])) == 0)
-			return 1;
-	return 0;
-}
-
-/* The files of the package in dir (its own, not those of nested
- * node_modules); license files directly in dir are evidence too. */
+/* The files of the package in dir: its own, not those of nested
+ * node_modules (licfiles attaches license texts through them). */
 static void add_files(struct lb_scan *s, struct rec *r, const char *dir)
 {
 	char *prefix = lb_xasprintf("%s/", dir);
@@ -339,8 +329,6 @@ static void add_files(struct lb_scan *s, struct rec *r, const char *dir)
 		lb_comp_add_file(r->c, f->path);
 		if ((int)f->layer > r->vis_max)
 			r->vis_max = f->layer;
-		if (!strchr(rel, '/') && f->type == LB_FT_FILE && is_license_name(rel))
-			lb_comp_add_evidence(r->c, LB_EV_LICENSE_TEXT, f->path, f->layer, NULL, NULL);
 	}
 	free(prefix);
 }

@@ -19,7 +19,8 @@
  *
  * Files: RECORD (dist-info) or installed-files.txt (egg-info) list what
  * the distribution installed; those still in the image are its files.
- * License-File entries and dist-info/licenses/ files are evidence.
+ * License texts (License-File, dist-info/licenses/) are left to licfiles,
+ * which finds them next to the metadata and identifies them.
  *
  * One distribution, one component: the same name and version in several
  * environments is one component with one evidence entry per place.  A
@@ -521,28 +522,6 @@ static void fill(struct lb_scan *s, struct lb_component *c, const struct field *
 	free(home);
 }
 
-/* License files: License-File entries (PEP 639: under licenses/; older
- * wheels: the dist-info itself), else whatever dist-info/licenses/ holds. */
-static void license_files(struct lb_scan *s, struct rec *r, const struct field *f, size_t n, const char *dir)
-{
-	for (size_t i = 0; i < n; i++) {
-		char *v, path[8400];
-		const struct lb_entry *le;
-
-		if (!is_field(&f[i], "License-File") || !(v = value(&f[i])))
-			continue;
-		snprintf(path, sizeof(path), "%s/licenses/%s", dir, v);
-		le = lb_scan_lookup(s, path);
-		if (!le) {
-			snprintf(path, sizeof(path), "%s/%s", dir, v);
-			le = lb_scan_lookup(s, path);
-		}
-		if (le && le->type == LB_FT_FILE)
-			lb_comp_add_evidence(r->c, LB_EV_LICENSE_TEXT, le->path, le->layer, "License-File", NULL);
-		free(v);
-	}
-}
-
 static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const void *data, size_t len)
 {
 	struct state *st = vst;
@@ -594,8 +573,6 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 			read_files(s, r, lb_scan_lookup(s, rec), dir, 0);
 			free(rec);
 		}
-		if (k != K_EGG_FILE)
-			license_files(s, r, f, n, dir);
 	} else {
 		int h = lb_scan_hidden_by(s, e);
 

@@ -447,6 +447,9 @@ def main():
         r.check("every npm and python declared license is a valid expression", not bad, bad)
         ids_seen = [c["id"] for c in comps]
         r.check("component ids unique", len(ids_seen) == len(set(ids_seen)))
+        twice = [(c["name"], e) for c in comps if c["found_by"] in ("npm", "python", "golang", "java")
+                 for i, e in enumerate(c["evidence"]) if e in c["evidence"][:i]]
+        r.check("no evidence entry twice", not twice, twice[:5])
 
         # ---- npm ----
         npm = [c for c in comps if c["found_by"] == "npm"]
@@ -538,6 +541,9 @@ def main():
         r.check("python: pip in the venv: files from RECORD, no OS owner",
                 len(pip) == 1 and len(pip[0]["files"]) > 100 and "owned-by" not in pip[0]["props"]
                 and pip[0]["introduced"] == 2, [(c["name"], len(c["files"]), c["props"]) for c in pip])
+        r.check("python: pip's license file in its dist-info is evidence",
+                any(e["kind"] == "license-text" and e["path"] and ".dist-info/" in e["path"] for e in pip[0]["evidence"])
+                if pip else False, pip[0]["evidence"] if pip else None)
         gone = [c for c in ma["components"] if c["found_by"] == "python" and c["name"] == "six"]
         r.check("python: all layers: six introduced by layer 1, removed by layer 4",
                 len(gone) == 1 and gone[0]["introduced"] == 0 and gone[0]["removed"] == 3, gone)
