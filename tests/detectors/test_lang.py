@@ -5,8 +5,9 @@
 Usage: test_lang.py DUMP_MODEL CACHE_DIR
 
 What goes into the image, layer by layer (umoci, as docker build would):
- 1. Debian 12 python3-* packages, two Go programs (fzf, age) and Java
-    libraries (lib*-java) from `apt-get download`.  Their maintainer scripts would run py3compile on
+ 1. Debian 12 python3-* packages, two Go programs (fzf, age), Java
+    libraries (lib*-java) and node-ms (/usr/share/nodejs) from
+    `apt-get download`.  Their maintainer scripts would run py3compile on
     the host, so they are not installed with dpkg: each is unpacked with
     `dpkg-deb -x` and given a status stanza (`dpkg-deb -f`, plus
     "Status: install ok installed") and an info/NAME.list (`dpkg-deb -c`),
@@ -50,6 +51,7 @@ PY_DEBS = ["python3-six", "python3-idna", "python3-certifi", "python3-urllib3", 
            "python3-packaging", "python3-attr", "python3-typing-extensions"]
 GO_DEBS = ["fzf", "age"]
 JAVA_DEBS = ["libcommons-lang3-java", "libslf4j-java", "libjsr305-java", "libcommons-io-java"]
+NODE_DEBS = ["node-ms"]
 SRC_DEBS = ["golang-github-google-uuid-dev", "golang-github-pkg-errors-dev"]
 NPM_APP = ["debug@2.6.9", "ms@2.1.3", "chalk@4.1.2", "supports-color@5.5.0", "@types/ms@2.1.0",
            "@sindresorhus/is@4.6.0", "is-number@7.0.0", "json-schema@0.2.3", "isarray@1.0.0", "tslib@2.6.2"]
@@ -391,7 +393,7 @@ def main():
     exe, cache = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     r = Runner()
     ids = load_ids()
-    debs = fetch_debs(cache, PY_DEBS + GO_DEBS + JAVA_DEBS + SRC_DEBS)
+    debs = fetch_debs(cache, PY_DEBS + GO_DEBS + JAVA_DEBS + NODE_DEBS + SRC_DEBS)
     app = npm_install(cache, "app", NPM_APP, {"name": "lbtest-app", "version": "1.2.3", "license": "MIT",
                                                 "private": True})
     other = npm_install(cache, "other", NPM_OTHER, {"name": "@lbtest/other", "version": "0.1.0",
@@ -406,7 +408,7 @@ def main():
             os.makedirs(os.path.join(root, "etc"), exist_ok=True)
             with open(os.path.join(root, "etc/os-release"), "w") as f:
                 f.write(OS_RELEASE)
-            for d in PY_DEBS + GO_DEBS + JAVA_DEBS:
+            for d in PY_DEBS + GO_DEBS + JAVA_DEBS + NODE_DEBS:
                 deb_install(root, debs[d])
             seen["dpkg"] = dpkg_query(root)
             seen["dist-packages"] = py_dists(os.path.join(root, "usr/lib/python3/dist-packages"))
@@ -442,6 +444,7 @@ def main():
         ma = model(exe, img.spec(), "--all-layers")
         refs = {x["id"]: x for x in m["refs"]}
         comps = m["components"]
+        dpkg_purls = {c["name"]: c["purl"] for c in comps if c["found_by"] == "dpkg"}
         bad = [(c["name"], c["declared"]) for c in comps
                if c["found_by"] in ("npm", "python") and c["declared"] and not expr_ok(c["declared"], ids, refs)]
         r.check("every npm and python declared license is a valid expression", not bad, bad)
@@ -455,17 +458,18 @@ def main():
         npm = [c for c in comps if c["found_by"] == "npm"]
         libs = [c for c in npm if c["type"] == "library"]
         want = (npm_ls(app) | npm_ls(other)) - {("isarray", "1.0.0")}
-        got = {(c["name"], c["version"]) for c in libs}
+        in_apps = [c for c in libs if any(p.startswith(("/app/", "/srv/other/")) for p in metadata_paths(c))]
+        got = {(c["name"], c["version"]) for c in in_apps}
         r.check("npm: the packages npm ls lists (%d) are the libraries found (%d)" % (len(want), len(got)),
                 got == want, "missing %r extra %r" % (sorted(want - got), sorted(got - want)))
-        r.check("npm: each name@version once", len(libs) == len(got), len(libs))
+        r.check("npm: each name@version once", len({(c["name"], c["version"]) for c in libs}) == len(libs), len(libs))
         places = set()
         for d, prefix in ((app, "/app"), (other, "/srv/other")):
             for pj in glob.glob(os.path.join(d, "node_modules", "**", "package.json"), recursive=True):
                 rel = os.path.relpath(pj, d)
                 if re.fullmatch(r"(node_modules/(@[^/]+/)?[^/.][^/]*/)+package.json", rel) and "/isarray/" not in rel:
                     places.add(prefix + "/" + rel)
-        found_places = {p for c in libs for p in metadata_paths(c)}
+        found_places = {p for c in libs for p in metadata_paths(c) if p.startswith(("/app/", "/srv/other/"))}
         r.check("npm: every installed copy is a location (%d package.json files)" % len(places),
                 found_places == places, "missing %r extra %r" % (sorted(places - found_places), sorted(found_places - places)))
         r.check("npm: tslib's modules/package.json is not a package",
@@ -481,8 +485,8 @@ def main():
         r.check("npm: legacy licenses array offered (OR)", js.get("declared") == "AFL-2.1 OR LicenseRef-BSD",
                 js.get("declared"))
         mism = []
-        for c in libs:
-            for p in metadata_paths(c)[:1]:
+        for c in in_apps:
+            for p in [p for p in metadata_paths(c) if p.startswith(("/app/", "/srv/other/"))][:1]:
                 with open(os.path.join(app if p.startswith("/app/") else other,
                                        os.path.relpath(p, "/app" if p.startswith("/app/") else "/srv/other"))) as f:
                     lic = json.load(f).get("license")
@@ -500,7 +504,17 @@ def main():
         r.check("npm: author as a string, homepage", isn.get("author") == "Jon Schlinkert (https://github.com/jonschlinkert)"
                 and isn.get("homepage") == "https://github.com/jonschlinkert/is-number", (isn.get("author"), isn.get("homepage")))
         r.check("npm: author as an object", sc.get("author") == "Sindre Sorhus <sindresorhus@gmail.com>", sc.get("author"))
-        r.check("npm: introduced by layer 2", all(c["introduced"] == 1 for c in npm), [(c["name"], c["introduced"]) for c in npm])
+        r.check("npm: introduced by layer 2", all(c["introduced"] == 1 for c in npm if c not in libs or c in in_apps
+                                                  and not any(p.startswith("/usr/") for p in metadata_paths(c))),
+                [(c["name"], c["introduced"]) for c in npm])
+        tm = by.get(("@types/ms", "0.7.31"), {})
+        r.check("npm: Debian's /usr/share/nodejs/@types/ms is a package linked to node-ms",
+                metadata_paths(tm) == ["/usr/share/nodejs/@types/ms/package.json"]
+                and tm.get("props", {}).get("owned-by") == dpkg_purls.get("node-ms") and tm.get("introduced") == 0, tm)
+        m3 = by.get(("ms", "2.1.3"), {})
+        r.check("npm: ms 2.1.3 from node-ms and from the registry is one package with two locations",
+                sorted(metadata_paths(m3)) == ["/app/node_modules/ms/package.json", "/usr/share/nodejs/ms/package.json"]
+                and m3.get("introduced") == 0, m3)
         apps = {(c["name"], c["version"], c["purl"]) for c in npm if c["type"] == "application"}
         r.check("npm: the two application roots", apps == {("lbtest-app", "1.2.3", "pkg:npm/lbtest-app@1.2.3"),
                                                            ("@lbtest/other", "0.1.0", "pkg:npm/%40lbtest/other@0.1.0")}, apps)
@@ -521,7 +535,6 @@ def main():
                 (sorted(venv), sorted(seen["venv"])))
         r.check("python: dpkg-query sees the hand-installed packages",
                 all(d in seen["dpkg"] for d in PY_DEBS + GO_DEBS), seen["dpkg"])
-        dpkg_purls = {c["name"]: c["purl"] for c in comps if c["found_by"] == "dpkg"}
         unlinked = [n for n, c in dp.items() if not any(pr.startswith("owned-by") for pr in c["props"])]
         r.check("python: every Debian-installed distribution is linked to its OS package", not unlinked, unlinked)
         six_owner = [c["props"].get("owned-by") for c in dp.values() if c["name"] == "certifi"]
