@@ -203,9 +203,27 @@ struct joined {
 	size_t n;
 };
 
+/* npm's documented word for "no license granted": the ref says so. */
+static const char *unlicensed_text(const char *words)
+{
+	if (strcasecmp(words, "UNLICENSED") == 0 || strcasecmp(words, "LicenseRef-UNLICENSED") == 0)
+		return "UNLICENSED: the package.json says that its owner grants no license to use the package "
+		       "(npm: \"UNLICENSED\", https://docs.npmjs.com/cli/configuring-npm/package-json#license)";
+	return NULL;
+}
+
+static const char *single_text(void *ctx, const char *words)
+{
+	(void)ctx;
+	return unlicensed_text(words);
+}
+
 static const char *joined_text(void *ctx, const char *words)
 {
 	struct joined *j = ctx;
+
+	if (unlicensed_text(words))
+		return unlicensed_text(words);
 
 	for (size_t i = 0; i < j->n; i++)
 		for (size_t k = 0; k < j->r[i].nrefs; k++)
@@ -232,7 +250,7 @@ static int set_offered(struct lb_scan *s, struct lb_component *c, const char *co
 		j.n++;
 	}
 	if (j.n == 1)
-		rc = lb_comp_set_license(&s->model, c, LB_LIC_DECLARED, names[0], LB_LIC_SPDX, NULL, NULL);
+		rc = lb_comp_set_license(&s->model, c, LB_LIC_DECLARED, names[0], LB_LIC_SPDX, single_text, NULL);
 	else if (j.n > 1 && lb_comp_set_license(&s->model, c, LB_LIC_DECLARED, expr.p, LB_LIC_SPDX,
 						joined_text, &j) == 0) {
 		lb_comp_set(&c->declared_raw, raw.p);
