@@ -42,6 +42,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -250,6 +251,42 @@ def go_build(cache, debs):
     return out
 
 
+def go_old_format(src, dst):
+    """A copy of a Go >= 1.18 binary whose build info is rewritten in the
+    format of Go < 1.18: two pointers to Go string headers, resolved through
+    the segments.  `go version -m` reads both formats, so it checks this."""
+    data = bytearray(open(src, "rb").read())
+    shoff, = struct.unpack_from("<Q", data, 40)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 58)
+    secs = [struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize) for i in range(shnum)]
+    stroff = secs[shstrndx][4]
+    for name, _, _, addr, off, _ in secs:
+        if data[stroff + name:stroff + name + 14] == b".go.buildinfo\0":
+            break
+    else:
+        raise RuntimeError("no .go.buildinfo")
+
+    def uvarint(p):
+        v = shift = 0
+        while True:
+            b = data[p]
+            v |= (b & 0x7f) << shift
+            p += 1
+            if not b & 0x80:
+                return v, p
+            shift += 7
+    n, p = uvarint(off + 32)
+    ver = bytes(data[p:p + n])
+    n, p = uvarint(p + n)
+    mod = bytes(data[p:p + n])
+    body = struct.pack("<QQQQ", addr + 64, len(ver), addr + 64 + len(ver), len(mod)) + ver + mod
+    data[off + 14:off + 32] = bytes([8, 0]) + struct.pack("<QQ", addr + 32, addr + 48)
+    data[off + 32:off + 32 + len(body)] = body
+    with open(dst, "wb") as f:
+        f.write(data)
+    os.chmod(dst, 0o755)
+
+
 def go_version_m(path):
     """What `go version -m` says: {path, mod, deps: {path: (version, sum, replaced_by)}, go, build}."""
     out = {"deps": {}, "build": {}}
@@ -430,6 +467,8 @@ def main():
                 for dst in ("usr/local/bin/lbtest-go", "opt/tools/lbtest-go"):
                     os.makedirs(os.path.dirname(os.path.join(root, dst)), exist_ok=True)
                     shutil.copy2(gobin, os.path.join(root, dst))
+                go_old_format(gobin, os.path.join(root, "usr/local/bin/lbtest-go-old"))
+                seen["go-old"] = go_version_m(os.path.join(root, "usr/local/bin/lbtest-go-old"))
 
         def l4(root):
             shutil.rmtree(os.path.join(root, "usr/lib/python3/dist-packages/six-1.16.0.egg-info"))
@@ -601,7 +640,8 @@ def main():
 
         # ---- go ----
         go = [c for c in comps if c["found_by"] == "golang"]
-        gapps = {c["name"]: c for c in go if c["type"] == "application"}
+        gapplist = [c for c in go if c["type"] == "application"]   # one per binary: names repeat
+        gapps = {c["name"]: c for c in gapplist}
         r.check("go: the Debian programs' main packages",
                 {"github.com/junegunn/fzf", "filippo.io/age/cmd/age", "filippo.io/age/cmd/age-keygen"} <= set(gapps),
                 sorted(gapps))
@@ -617,7 +657,7 @@ def main():
                 shutil.rmtree(tmp, ignore_errors=True)
                 run("dpkg-deb", "-x", debs["fzf" if "fzf" in path else "age"], tmp)
                 gv = go_version_m(os.path.join(tmp, path))
-                mine = [c for c in gapps.values() if "/" + path in metadata_paths(c)]
+                mine = [c for c in gapplist if "/" + path in metadata_paths(c)]
                 r.check("go: /%s as go version -m reads it (%s, %s)" % (path, gv["path"], gv["go"]),
                         len(mine) == 1 and mine[0]["name"] == gv["path"] and mine[0]["props"].get("go:version") == gv["go"]
                         and all(mine[0]["props"].get("go:build:" + k) == v for k, v in gv["build"].items()),
@@ -626,7 +666,7 @@ def main():
             print("skip go version -m comparisons: no Go toolchain")
         if gobin:
             gv = go_version_m(gobin)
-            main_c = [c for c in gapps.values() if "/usr/local/bin/lbtest-go" in metadata_paths(c)]
+            main_c = [c for c in gapplist if "/usr/local/bin/lbtest-go" in metadata_paths(c)]
             r.check("go: two copies of one binary are one application with two locations",
                     len(main_c) == 1 and sorted(metadata_paths(main_c[0])) == ["/opt/tools/lbtest-go", "/usr/local/bin/lbtest-go"],
                     main_c)
@@ -656,7 +696,14 @@ def main():
                     lo.get("version") is None and lo.get("props", {}).get("go:replaced-by-directory") == "./local", lo)
             r.check("go: one stdlib per Go version, with every binary as evidence",
                     len(stds) == 1 and stds[0]["purl"] == "pkg:golang/stdlib@" + gv["go"][2:]
-                    and len(metadata_paths(stds[0])) == 5, stds)
+                    and len(metadata_paths(stds[0])) == 6, stds)
+            old = [c for c in gapplist if "/usr/local/bin/lbtest-go-old" in metadata_paths(c)]
+            olddeps = {c["purl"] for c in go if c["type"] == "library" and c["name"] != "stdlib"
+                       and "/usr/local/bin/lbtest-go-old" in metadata_paths(c)}
+            r.check("go: the build info format of Go < 1.18 (pointers), as go version -m reads it",
+                    seen["go-old"]["deps"] == gv["deps"] and len(old) == 1 and old[0]["name"] == gv["mod"][0]
+                    and old[0]["props"].get("go:version") == gv["go"]
+                    and olddeps == {c["purl"] for c in deps.values()}, (old, olddeps))
         else:
             print("skip go module-mode checks: no Go toolchain")
             r.check("go: one stdlib", len(stds) == 1, stds)
