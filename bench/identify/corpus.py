@@ -237,9 +237,15 @@ def build_debian(work):
             if spdx is None:
                 c.skip('paragraph: short name maps to no single SPDX id')
                 continue
+            text = paragraph_text(body)
+            if short.endswith('+') and not re.search(r'\blater\b', text, re.I):
+                # Often only a pointer to /usr/share/common-licenses: the
+                # "or later" of the name is nowhere in the text.
+                c.skip('paragraph: named X+ but its text does not say "later"')
+                continue
             safe = re.sub(r'[^A-Za-z0-9.+_-]', '_', short)
             c.add('%s/copyright-paragraphs/%02d-%s' % (pkg, n, safe),
-                  paragraph_text(body).encode(), spdx)
+                  text.encode(), spdx)
         # License files shipped in the package, when every Files paragraph
         # outside debian/ has the license of "Files: *".
         top, lics = None, set()
