@@ -26,6 +26,8 @@ static int emit_to(const struct lb_scan *s, const struct output *o, FILE *f)
 {
 	if (strcmp(o->format, "table") == 0)
 		return lb_emit_table(s, f);
+	if (strcmp(o->format, "notice") == 0)
+		return lb_emit_notice(s, f);
 	return lb_emit_sbom(s, lb_emitter_find(o->format), o->files, o->created, f);
 }
 
@@ -116,8 +118,8 @@ int cmd_scan(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const known[] = { "table" };
-	static const char *const planned[] = { "notice", "html" };
+	static const char *const known[] = { "table", "notice" };
+	static const char *const planned[] = { "html" };
 	struct output outs[MAX_OUTPUTS];
 	size_t nouts = 0;
 	struct lb_scan_opts so = { .detectors = lb_detectors, .ndetectors = lb_ndetectors };
