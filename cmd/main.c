@@ -15,6 +15,7 @@ static const char usage[] =
 	"  scan IMAGE        components and licenses of an image\n"
 	"  files IMAGE       the file inventory, with layer attribution\n"
 	"  identify FILE...  which licenses a text file holds\n"
+	"  check IMAGE       license policy gate (exit 1 on a denied license)\n"
 	"  help COMMAND      the options of a command\n"
 	"\n"
 	"IMAGE is a path: a docker save tarball, an OCI layout directory or\n"
@@ -72,6 +73,29 @@ static const char help_identify[] =
 	"\n"
 	"      --format text|json      output format (default text)\n";
 
+static const char help_check[] =
+	"usage: layerbom check [--policy FILE] [--fail-on review] [-o json[=PATH]] IMAGE\n"
+	"\n"
+	"Judges the license of every component against a policy and prints each\n"
+	"one that is not allowed (verdict, license, category, layer, evidence),\n"
+	"then a summary.  Exit 1 when a license is denied (with --fail-on review,\n"
+	"also when one is for review), else 0; 2 for a bad policy file.\n"
+	"\n"
+	"      --policy FILE           JSON: {\"deny\": [...], \"review\": [...], \"allow\": [...]}\n"
+	"                              of SPDX ids, patterns (GPL-*), category:NAME,\n"
+	"                              NOASSERTION; default: network-copyleft and\n"
+	"                              unknown licenses for review, the rest allowed\n"
+	"      --fail-on review|deny   the verdict that fails the check (default deny)\n"
+	"  -o, --output json[=PATH]    also write the findings as JSON (stdout: instead\n"
+	"                              of the text)\n"
+	"      --platform OS/ARCH[/VARIANT]  pick an image from a multi-platform index\n"
+	"      --image NAME            pick an image from a multi-image archive\n"
+	"  -j, --jobs N                worker threads (default: the number of cores)\n"
+	"  -q, --quiet                 no warnings on stderr\n"
+	"\n"
+	"Categories: permissive, weak-copyleft, strong-copyleft, network-copyleft,\n"
+	"public-domain, proprietary, unknown (license-texts/categories.tsv).\n";
+
 static const struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -80,10 +104,11 @@ static const struct command {
 	{ "scan", cmd_scan, help_scan },
 	{ "files", cmd_files, help_files },
 	{ "identify", cmd_identify, help_identify },
+	{ "check", cmd_check, help_check },
 };
 
 /* Commands of the contract that this version does not have yet. */
-static const char *const planned[] = { "check", "diff" };
+static const char *const planned[] = { "diff" };
 
 const char *lb_command_help(const char *name)
 {
