@@ -76,9 +76,10 @@ static void print_text(const char *path, const struct lb_licmatch_result *r)
 
 static json_t *to_json(const char *path, const struct lb_licmatch_result *r)
 {
-	json_t *o = json_object(), *a = json_array();
+	json_t *o = json_object(), *a = json_array(), *f = json_string(path);
 
-	json_object_set_new(o, "file", json_string(path) ? json_string(path) : json_string("?"));
+	/* a path that is not UTF-8 cannot be a JSON string as it is */
+	json_object_set_new(o, "file", f ? f : json_string("?"));
 	for (size_t i = 0; i < r->n; i++) {
 		const struct lb_licmatch *m = &r->v[i];
 		json_t *l = json_object();
