@@ -29,6 +29,7 @@
  * alone is larger) that libmagic calls ELF are read; they are kept whole
  * up to max_size, since the build info sits in the data segment.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -477,23 +478,25 @@ static void add_setting(struct lb_component *c, const char *p, size_t n)
 	if (!eq || eq == p)
 		return;
 	k = lb_xasprintf("go:build:%.*s", (int)((size_t)(eq - p) > 128 ? 128 : (size_t)(eq - p)), p);
+	/* a property name: keep the characters Go's keys use ("-ldflags",
+	 * "vcs.revision", "CGO_ENABLED"), whatever the binary says */
+	for (char *q = k + 9; *q; q++)
+		if (!isalnum((unsigned char)*q) && *q != '-' && *q != '.' && *q != '_')
+			*q = '_';
 	n -= (size_t)(eq + 1 - p);
 	p = eq + 1;
 	if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
-		/* strconv.Quote: keep it readable, undo the common escapes */
+		/* strconv.Quote'd */
 		struct lb_buf b;
 
 		lb_buf_init(&b, VALUE_MAX);
 		for (size_t i = 1; i + 1 < n; i++) {
 			char ch = p[i];
 
-			if (ch == '\\' && i + 2 < n) {
+			/* \" and \\ only: other escapes stay as written, so no
+			 * control character reaches a property */
+			if (ch == '\\' && i + 2 < n && (p[i + 1] == '"' || p[i + 1] == '\\'))
 				ch = p[++i];
-				if (ch == 'n')
-					ch = '\n';
-				else if (ch == 't')
-					ch = '\t';
-			}
 			if (lb_buf_add(&b, &ch, 1) < 0)
 				break;
 		}
