@@ -563,6 +563,8 @@ static void report(struct ctx *x, struct archive_info *a, const char *inner, con
 				free(v);
 			}
 		}
+		if ((long)i == self && !inner && lb_scan_visible(x->s, x->e))
+			lb_comp_add_file(c, x->e->path);
 		if ((long)i == self && !c->has_digest) {
 			c->has_digest = 1;
 			if (!inner) {
@@ -611,6 +613,8 @@ static void report(struct ctx *x, struct archive_info *a, const char *inner, con
 		}
 		report_one(x, &c, NULL, title ? title : st, version, inner, title ? "MANIFEST.MF" : "file name",
 			   &created, sha);
+		if (!inner && lb_scan_visible(x->s, x->e))
+			lb_comp_add_file(c, x->e->path);
 		if (created) {
 			if (lic) {
 				bundle_license(x->s, c, lic);

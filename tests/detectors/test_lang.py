@@ -628,6 +628,10 @@ def main():
         with open(os.path.join(tmp, "usr/share/java/commons-lang3.jar"), "rb") as fh:
             sha1 = hashlib.sha1(fh.read()).hexdigest()
         r.check("java: the archive's SHA-1 (what Maven Central indexes)", cl.get("sha1") == sha1, (cl.get("sha1"), sha1))
+        r.check("java: an archive's own package owns the file", sorted(js.get("files", [])) == [
+                "/usr/share/java/jsr305-0.1~+svn49.jar", "/usr/share/maven-repo/org/jsr-305/jsr305/0.1-SNAPSHOT/"
+                "jsr305-0.1-SNAPSHOT.jar"] and cl.get("files") == ["/usr/share/java/commons-lang3.jar"],
+                (js.get("files"), cl.get("files")))
         ci = jb.get("commons-io", {})
         r.check("java: a jar two levels deep", ("/app/app.war", "WEB-INF/lib/bundle.jar!/lib/commons-io-2.11.0.jar")
                 in [(e["path"], e["detail"]) for e in ci.get("evidence", [])], ci.get("evidence"))
