@@ -10,13 +10,29 @@
 #include "policy.h"
 #include "scan.h"
 
+/* Prints a string from the image for a terminal: bytes that are not
+ * UTF-8, controls and backslashes as \xNN. */
+static void put_escaped(const char *v)
+{
+	struct lb_buf b;
+
+	lb_buf_init(&b, 1u << 16);
+	lb_buf_add_escaped(&b, v, strlen(v));
+	fputs(b.p ? b.p : "", stdout);
+	lb_buf_release(&b);
+}
+
 /* One finding for people: what, which license, why, where from. */
 static void print_finding(const struct lb_scan *s, const struct lb_policy_finding *f)
 {
 	const struct lb_component *c = f->comp;
 	const char *sep = "";
 
-	printf("%-7s %s %s\n", lb_verdict_name(f->result.verdict), c->name, c->version ? c->version : "-");
+	printf("%-7s ", lb_verdict_name(f->result.verdict));
+	put_escaped(c->name);
+	putchar(' ');
+	put_escaped(c->version ? c->version : "-");
+	putchar('\n');
 	printf("  license:  %s\n", f->license ? f->license : "NOASSERTION");
 	printf("  category:");
 	for (size_t i = 0; i < f->result.nterms; i++) {
@@ -34,8 +50,11 @@ static void print_finding(const struct lb_scan *s, const struct lb_policy_findin
 		       (size_t)c->introduced < s->nlayers ? lb_scan_layer_id(s, (unsigned)c->introduced) : "-");
 	else
 		printf("  layer:    -\n");
-	for (size_t i = 0; i < f->nevidence; i++)
-		printf("  %s %s\n", i ? "         " : "evidence:", f->evidence[i]);
+	for (size_t i = 0; i < f->nevidence; i++) {
+		printf("  %s ", i ? "         " : "evidence:");
+		put_escaped(f->evidence[i]);
+		putchar('\n');
+	}
 	if (c->purl)
 		printf("  purl:     %s\n", c->purl);
 }
