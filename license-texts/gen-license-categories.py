@@ -70,7 +70,6 @@ EXPLICIT = {
     """,
     "network-copyleft": """
         CPAL-1.0 CAL-1.0 CAL-1.0-Combined-Work-Exception NPOSL-3.0 TGPPL-1.0 RPSL-1.0
-        Watcom-1.0 Frameworx-1.0 Parity-6.0.0 Parity-7.0.0
     """,
     "strong-copyleft": """
         Sleepycat SimPL-2.0 NGPL D-FSL-1.0 LAL-1.2 LAL-1.3 ODbL-1.0 CDLA-Sharing-1.0
@@ -86,11 +85,8 @@ EXPLICIT = {
         Glide BitTorrent-1.0 BitTorrent-1.1
     """,
     "proprietary": """
-        SSPL-1.0 BUSL-1.1 Elastic-2.0 SUL-1.0 Hippocratic-2.1 PPL Aladdin CPOL-1.02
-        MS-LPL NCGL-UK-2.0 UnRAR IEC-Code-Components-EULA C-UDA-1.0 JSON OpenPBS-2.3
-        MMPL-1.0.1 ASWF-Digital-Assets-1.0 ASWF-Digital-Assets-1.1
-        BSD-3-Clause-No-Military-License BSD-3-Clause-No-Nuclear-License
-        BSD-3-Clause-No-Nuclear-License-2014
+        SSPL-1.0 BUSL-1.1 Elastic-2.0 SUL-1.0 PPL Aladdin CPOL-1.02 MS-LPL NCGL-UK-2.0
+        UnRAR
     """,
     "permissive": """
         0BSD 3D-Slicer-1.0 AAL ADSL ALGLIB-Documentation AMPAS APAFML
