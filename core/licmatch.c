@@ -20,8 +20,11 @@
 
 #define MAX_WORD 64              /* longer words are hashed, never looked up */
 #define MAX_POSTINGS 120         /* a 3-gram in more templates says nothing */
-#define MAX_CANDIDATES 12
+#define MAX_CANDIDATES 16
 #define MAX_FINDINGS 64
+#define MAX_REGIONS 3            /* copies of one license a file may hold */
+#define NOTICE_TAIL 200           /* words after a full text that are its addendum */
+#define TRACE_MAX 800            /* edits beyond which a text cannot conform */
 
 /* ---- tokens ---- */
 
@@ -563,7 +566,10 @@ static long align(const struct tmpl *tp, const uint32_t *b, long m, long dmax,
 {
 	const uint32_t *a = tp->ref;
 	long n = (long)tp->nref, off = dmax + 1, res = -1, w = 2 * dmax + 3;
-	long **trace = lb_xcalloc((size_t)dmax + 1, sizeof(*trace));
+	/* round d's furthest points, kept for the walk back only while d is
+	 * small enough for the text to conform at all: O(D^2) memory */
+	long tmax = dmax < TRACE_MAX ? dmax : TRACE_MAX;
+	long **trace = lb_xcalloc((size_t)tmax + 1, sizeof(*trace));
 	long *v = lb_xcalloc((size_t)w, sizeof(long));
 
 	*conform = 0;
@@ -589,10 +595,13 @@ static long align(const struct tmpl *tp, const uint32_t *b, long m, long dmax,
 				break;
 			}
 		}
-		trace[d] = lb_xmalloc((size_t)w * sizeof(long));
-		memcpy(trace[d], v, (size_t)w * sizeof(long));
+		if (d <= tmax) {
+			/* entries off-d-1 .. off+d+1 are all the next round reads */
+			trace[d] = lb_xmalloc((size_t)(2 * d + 3) * sizeof(long));
+			memcpy(trace[d], v + off - d - 1, (size_t)(2 * d + 3) * sizeof(long));
+		}
 	}
-	if (res >= 0) {
+	if (res >= 0 && res <= tmax) {
 		long x = n, y = m, run = 0, run_pos = -1;
 		int ok = 1;
 
@@ -600,10 +609,11 @@ static long align(const struct tmpl *tp, const uint32_t *b, long m, long dmax,
 			long k = x - y, pk = 0, px = 0, py = 0, mx = 0, my = 0;
 
 			if (d > 0) {
-				const long *pv = trace[d - 1];
+				/* trace[d - 1][j] holds v[off + (j - d)] of round d - 1 */
+				const long *pv = trace[d - 1] + d;
 
-				pk = (k == -d || (k != d && pv[off + k - 1] < pv[off + k + 1])) ? k + 1 : k - 1;
-				px = pv[off + pk];
+				pk = (k == -d || (k != d && pv[k - 1] < pv[k + 1])) ? k + 1 : k - 1;
+				px = pv[pk];
 				py = px - pk;
 				if (pk == k + 1) {
 					mx = px;          /* b[py] inserted before a[px] */
@@ -642,7 +652,7 @@ static long align(const struct tmpl *tp, const uint32_t *b, long m, long dmax,
 			ok = 0;
 		*conform = ok;
 	}
-	for (long d = 0; d <= dmax; d++)
+	for (long d = 0; d <= tmax; d++)
 		free(trace[d]);
 	free(trace);
 	free(v);
@@ -658,6 +668,7 @@ struct cand {
 	size_t ra, rb;               /* the template's match inside the region, tokens */
 	size_t matched;              /* words in common */
 	size_t region_hits;          /* the template's 3-grams found in the region */
+	double dice;                 /* estimated from the 3-grams, for ranking */
 };
 
 static int cmp_u32(const void *a, const void *b)
@@ -724,42 +735,104 @@ static char *word_diff(const char *src, const struct tok *t, size_t a, size_t b,
 	return o.len ? lb_buf_detach(&o, NULL) : (lb_buf_release(&o), NULL);
 }
 
-/* Finds the region of the input where the template's 3-grams cluster. */
-static void find_region(const struct toks *in, const uint64_t *insh, const struct tmpl *tp, struct cand *c)
+struct shpos {
+	uint64_t key;
+	uint32_t pos;                /* a position of the 3-gram in the template */
+};
+
+static int cmp_shpos(const void *a, const void *b)
 {
-	uint64_t *sh = lb_xmalloc((tp->nref > 2 ? tp->nref - 2 : 1) * sizeof(*sh));
-	size_t ns = 0, gap = tp->nref / 8 > 30 ? tp->nref / 8 : 30;
-	size_t best_a = 0, best_b = 0, best_hits = 0, cur_a = 0, cur_last = 0, cur_hits = 0;
+	const struct shpos *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/*
+ * The regions of the input where the template's 3-grams cluster: runs of
+ * hits no further apart than `gap` words that follow the template forward
+ * (a hit far back in the template starts a new region: a second copy of
+ * the license, or another license sharing its phrases) and no longer than
+ * three templates.  Fills at most MAX_REGIONS candidates (copies of *proto)
+ * with the regions of most hits; returns how many.
+ */
+static size_t find_regions(const struct toks *in, const uint64_t *insh, const struct tmpl *tp,
+			   const struct cand *proto, struct cand *out)
+{
+	struct shpos *sh = lb_xmalloc((tp->nref > 2 ? tp->nref - 2 : 1) * sizeof(*sh));
+	size_t ns = 0, gap = tp->nref / 8 > 30 ? tp->nref / 8 : 30, nout = 0;
+	size_t cur_a = 0, cur_last = 0, cur_hits = 0, maxlen = 3 * tp->nref + 60;
+	uint32_t last_pos = 0;
 	int in_run = 0;
 
-	for (size_t k = 0; k + 2 < tp->nref; k++)
-		sh[ns++] = shingle(tp->ref + k);
-	qsort(sh, ns, sizeof(*sh), cmp_u64);
-	for (size_t i = 0; i + 2 < in->n; i++) {
-		if (!bsearch(&insh[i], sh, ns, sizeof(*sh), cmp_u64))
-			continue;
-		if (!in_run || i - cur_last > gap) {
-			if (in_run && cur_hits > best_hits) {
-				best_hits = cur_hits;
-				best_a = cur_a;
-				best_b = cur_last + 3;
+	for (size_t k = 0; k + 2 < tp->nref; k++) {
+		sh[ns].key = shingle(tp->ref + k);
+		sh[ns].pos = (uint32_t)k;
+		ns++;
+	}
+	qsort(sh, ns, sizeof(*sh), cmp_shpos);
+	for (size_t i = 0; i <= in->n; i++) {
+		const struct shpos *hit = NULL;
+		int close_run;
+
+		if (i + 2 < in->n) {
+			/* a phrase the template holds in several places: take the
+			 * place at or after where the run is, else its first */
+			uint32_t from = in_run && last_pos > 20 ? last_pos - 20 : 0;
+
+			for (int pass = 0; pass < 2 && !hit; pass++) {
+				struct shpos key = { insh[i], pass ? 0 : from };
+				size_t lo = 0, hi = ns;
+
+				while (lo < hi) {
+					size_t mid = lo + (hi - lo) / 2;
+
+					if (cmp_shpos(&sh[mid], &key) < 0)
+						lo = mid + 1;
+					else
+						hi = mid;
+				}
+				if (lo < ns && sh[lo].key == insh[i])
+					hit = &sh[lo];
 			}
+			if (!hit)
+				continue;
+		}
+		close_run = in_run && (!hit || i - cur_last > gap || hit->pos + 20 < last_pos ||
+				       i - cur_a > maxlen);
+		if (close_run && cur_hits >= 3) {
+			/* keep the best MAX_REGIONS runs, most hits first */
+			struct cand c = *proto;
+			size_t at = nout;
+
+			c.a = cur_a;
+			c.b = cur_last + 3 > in->n ? in->n : cur_last + 3;
+			c.region_hits = cur_hits;
+			while (at > 0 && out[at - 1].region_hits < cur_hits)
+				at--;
+			if (at < MAX_REGIONS) {
+				size_t keep = nout < MAX_REGIONS ? nout : MAX_REGIONS - 1;
+
+				memmove(out + at + 1, out + at, (keep - at) * sizeof(*out));
+				out[at] = c;
+				if (nout < MAX_REGIONS)
+					nout++;
+			}
+		}
+		if (!hit)
+			break;
+		if (!in_run || close_run) {
 			in_run = 1;
 			cur_a = i;
 			cur_hits = 0;
 		}
 		cur_last = i;
+		last_pos = hit->pos;
 		cur_hits++;
 	}
-	if (in_run && cur_hits > best_hits) {
-		best_hits = cur_hits;
-		best_a = cur_a;
-		best_b = cur_last + 3;
-	}
 	free(sh);
-	c->a = best_a;
-	c->b = best_b > in->n ? in->n : best_b;
-	c->region_hits = best_hits;
+	return nout;
 }
 
 static void score(const struct toks *in, struct cand *c)
@@ -767,11 +840,12 @@ static void score(const struct toks *in, struct cand *c)
 	struct tmpl *tp = &db.t[c->tpl];
 	size_t m = c->b - c->a, n = tp->nref;
 	uint32_t *reg = lb_xmalloc((m ? m : 1) * sizeof(*reg));
-	long d, first, last, dmax = (long)((n + m) / 4 + 1);
+	long d, first, last, dmax = (long)((n + m) * 3 / 20 + 50);
 	int conform;
 
-	if (dmax > 3000)
-		dmax = 3000;
+	/* a score under 0.85 is not an answer: no need to align further */
+	if (dmax > 2500)
+		dmax = 2500;
 	for (size_t i = 0; i < m; i++)
 		reg[i] = in->v[c->a + i].h;
 	d = align(tp, reg, (long)m, dmax, &conform, &first, &last);
@@ -804,12 +878,12 @@ static void score(const struct toks *in, struct cand *c)
 	free(reg);
 }
 
-static int cmp_cand_contain(const void *x, const void *y)
+static int cmp_cand_dice(const void *x, const void *y)
 {
 	const struct cand *a = x, *b = y;
 
-	if (a->contain != b->contain)
-		return a->contain > b->contain ? -1 : 1;
+	if (a->dice != b->dice)
+		return a->dice > b->dice ? -1 : 1;
 	return a->tpl < b->tpl ? -1 : a->tpl > b->tpl;
 }
 
@@ -860,7 +934,7 @@ static void full_texts(const char *src, const struct toks *in, struct result *r)
 	uint64_t *insh, *uniq;
 	uint32_t *hits;
 	size_t nsh = in->n - 2, nu = 0, ncand = 0;
-	struct cand cands[MAX_CANDIDATES];
+	struct cand cands[MAX_CANDIDATES * MAX_REGIONS];
 
 	insh = lb_xmalloc(nsh * sizeof(*insh));
 	uniq = lb_xmalloc(nsh * sizeof(*uniq));
@@ -882,7 +956,7 @@ static void full_texts(const char *src, const struct toks *in, struct result *r)
 			hits[p[k]]++;
 	}
 	{
-		struct cand all[64];
+		struct cand all[128];
 		size_t na = 0;
 
 		for (size_t t = 0; t < db.n; t++) {
@@ -899,15 +973,18 @@ static void full_texts(const char *src, const struct toks *in, struct result *r)
 				memset(&all[na], 0, sizeof(all[na]));
 				all[na].tpl = t;
 				all[na].contain = c;
+				/* ranked by an estimate of the Dice coefficient, so
+				 * that the many short relatives whose every 3-gram
+				 * is in a text do not crowd out the license itself */
+				all[na].dice = 2.0 * hits[t] / (double)(db.t[t].nsh + (nu < 4 * db.t[t].nsh ? nu : 4 * db.t[t].nsh));
 				na++;
 			}
 		}
-		qsort(all, na, sizeof(*all), cmp_cand_contain);
-		for (size_t i = 0; i < na && ncand < MAX_CANDIDATES; i++)
-			cands[ncand++] = all[i];
+		qsort(all, na, sizeof(*all), cmp_cand_dice);
+		for (size_t i = 0; i < na && i < MAX_CANDIDATES; i++)
+			ncand += find_regions(in, insh, &db.t[all[i].tpl], &all[i], cands + ncand);
 	}
 	for (size_t i = 0; i < ncand; i++) {
-		find_region(in, insh, &db.t[cands[i].tpl], &cands[i]);
 		score(in, &cands[i]);
 	}
 	qsort(cands, ncand, sizeof(*cands), cmp_cand_best);
@@ -1036,8 +1113,11 @@ static void notices(const char *src, const struct toks *in, struct result *r, st
 				if (pos[k] < ov[1])
 					tb = k + 1;
 			}
+			/* a notice inside a full text, or right after it (the
+			 * "How to use this License" addenda the SPDX templates of
+			 * the GFDL leave out), belongs to the text */
 			for (size_t k = 0; k < nfull && !inside; k++)
-				inside = ta >= r->v[k].a && ta < r->v[k].b;
+				inside = ta >= r->v[k].a && ta < r->v[k].b + NOTICE_TAIL;
 			start = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
 			if (inside)
 				continue;
@@ -1067,6 +1147,17 @@ static void notices(const char *src, const struct toks *in, struct result *r, st
 	}
 	free(text);
 	free(pos);
+}
+
+static int tag_invented(struct lb_norm_result *nr)
+{
+	int bad = (nr->flags & LB_NORM_WHOLE) != 0;
+
+	for (size_t i = 0; i < nr->nrefs; i++)
+		bad |= nr->refs[i].invented;
+	if (bad)
+		lb_norm_result_release(nr);
+	return bad;
 }
 
 /* SPDX-License-Identifier: tags, on the raw lines. */
@@ -1106,7 +1197,10 @@ static void spdx_tags(const char *src, size_t n, struct result *r)
 					break;
 			}
 			expr = lb_xstrndup(v, (size_t)(ve - v));
-			if (*expr && lb_license_normalize(expr, LB_LIC_SPDX, &nr) == 0) {
+			/* a tag holds an SPDX expression: words that only read as
+			 * one by making up LicenseRef-s (a comment that quotes
+			 * the tag) are not a tag */
+			if (*expr && lb_license_normalize(expr, LB_LIC_SPDX, &nr) == 0 && !tag_invented(&nr)) {
 				struct finding *f = add_finding(r, nr.expr, "spdx-tag");
 
 				if (f) {
@@ -1135,6 +1229,27 @@ static int cmp_finding(const void *x, const void *y)
 
 static void or_later(struct result *r)
 {
+	/* "either version 2 ... or any later version" and, elsewhere in the
+	 * same file, a pointer to "the GNU General Public License version 2"
+	 * are one license: the -or-later one */
+	for (size_t i = 0; i < r->n;) {
+		struct finding *f = &r->v[i];
+		size_t l = strlen(f->m.expr);
+		int later = 0;
+
+		if (strcmp(f->m.matcher, "notice") == 0 && l > 5 && strcmp(f->m.expr + l - 5, "-only") == 0)
+			for (size_t k = 0; k < r->n && !later; k++)
+				later = strncmp(r->v[k].m.expr, f->m.expr, l - 5) == 0 &&
+					strcmp(r->v[k].m.expr + l - 5, "-or-later") == 0;
+		if (later) {
+			free(f->m.expr);
+			free(f->m.diff);
+			memmove(r->v + i, r->v + i + 1, (r->n - i - 1) * sizeof(*r->v));
+			r->n--;
+			continue;
+		}
+		i++;
+	}
 	/* a -only full text plus an "or later" notice of the same license */
 	for (size_t i = 0; i < r->n; i++) {
 		struct finding *f = &r->v[i];
