@@ -398,7 +398,9 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 
 	if ((!visible && !s->all_layers) || !kind)
 		return 0;
-	if (!p || (e->flags & LB_EF_TRUNCATED)) {
+	if (!p)
+		return 0;                    /* not retained: the walker said why */
+	if (e->flags & LB_EF_TRUNCATED) {
 		lb_scan_warn(s, "'%s': larger than %u MiB: not read", e->path, PKG_JSON_MAX >> 20);
 		return 0;
 	}
