@@ -757,8 +757,8 @@ static int cmp_shpos(const void *a, const void *b)
  * three templates.  Fills at most MAX_REGIONS candidates (copies of *proto)
  * with the regions of most hits; returns how many.
  */
-static size_t find_regions(const struct toks *in, const uint64_t *insh, const struct tmpl *tp,
-			   const struct cand *proto, struct cand *out)
+static size_t find_regions(const struct toks *in, const uint64_t *insh, const uint32_t *hitpos, size_t nhit,
+			   const struct tmpl *tp, const struct cand *proto, struct cand *out)
 {
 	struct shpos *sh = lb_xmalloc((tp->nref > 2 ? tp->nref - 2 : 1) * sizeof(*sh));
 	size_t ns = 0, gap = tp->nref / 8 > 30 ? tp->nref / 8 : 30, nout = 0;
@@ -772,8 +772,11 @@ static size_t find_regions(const struct toks *in, const uint64_t *insh, const st
 		ns++;
 	}
 	qsort(sh, ns, sizeof(*sh), cmp_shpos);
-	for (size_t i = 0; i <= in->n; i++) {
+	/* only the input positions whose 3-gram the template holds, and a
+	 * last round past the end to close the run */
+	for (size_t h = 0; h <= nhit; h++) {
 		const struct shpos *hit = NULL;
+		size_t i = h < nhit ? hitpos[h] : in->n;
 		int close_run;
 
 		if (i + 2 < in->n) {
@@ -981,8 +984,41 @@ static void full_texts(const char *src, const struct toks *in, struct result *r)
 			}
 		}
 		qsort(all, na, sizeof(*all), cmp_cand_dice);
-		for (size_t i = 0; i < na && i < MAX_CANDIDATES; i++)
-			ncand += find_regions(in, insh, &db.t[all[i].tpl], &all[i], cands + ncand);
+		if (na > MAX_CANDIDATES)
+			na = MAX_CANDIDATES;
+		/* one pass over the input: for each candidate, the positions of
+		 * its 3-grams (a 10 MB file must not be walked once a template) */
+		{
+			int32_t *slot = lb_xmalloc(db.n * sizeof(*slot));
+			uint32_t *pos[MAX_CANDIDATES];
+			size_t npos[MAX_CANDIDATES] = { 0 }, cap[MAX_CANDIDATES] = { 0 };
+
+			for (size_t t = 0; t < db.n; t++)
+				slot[t] = -1;
+			for (size_t i = 0; i < na; i++) {
+				slot[all[i].tpl] = (int32_t)i;
+				pos[i] = NULL;
+			}
+			for (size_t i = 0; i < nsh; i++) {
+				uint32_t cnt;
+				const uint32_t *p = lookup(insh[i], &cnt);
+
+				/* common phrases too: they are what joins a region */
+				for (uint32_t k = 0; k < cnt; k++) {
+					int32_t c = slot[p[k]];
+
+					if (c < 0)
+						continue;
+					lb_xgrow((void **)&pos[c], &cap[c], npos[c] + 1, sizeof(**pos));
+					pos[c][npos[c]++] = (uint32_t)i;
+				}
+			}
+			for (size_t i = 0; i < na; i++) {
+				ncand += find_regions(in, insh, pos[i], npos[i], &db.t[all[i].tpl], &all[i], cands + ncand);
+				free(pos[i]);
+			}
+			free(slot);
+		}
 	}
 	for (size_t i = 0; i < ncand; i++) {
 		score(in, &cands[i]);
