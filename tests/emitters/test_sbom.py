@@ -707,8 +707,8 @@ def read_all(paths):
     return out
 
 
-def run_image(r, sc, name, image, files=False):
-    extra = ["--files"] if files else []
+def run_image(r, sc, name, image, files=False, opts=()):
+    extra = (["--files"] if files else []) + list(opts)
     rc, err, paths = scan_all(r, image, name, extra)
     if not r.check(name + ": scan writes the five SBOM formats", rc == 0, "exit %d %s" % (rc, err)):
         return None, None
@@ -879,6 +879,32 @@ def main():
                     r.check("synthetic: a LicenseRef in an expression has its text in evidence.licenses",
                             any("OpenSSL" in l.get("license", {}).get("name", "") and
                                 "linking exception" in l["license"]["text"]["content"] for l in ev), ev)
+
+        rc, help_text, _ = r.lb("help", "scan")
+        if b"--scope" in help_text:
+            pj = b'{"name":"left-pad","version":"1.3.0","license":"WTFPL"}'
+            built = it.build_layers([
+                Layer([E("dir", "usr/lib/node_modules/left-pad"),
+                       E("file", "usr/lib/node_modules/left-pad/package.json", 0o644, pj)],
+                      created_by="npm install -g left-pad"),
+                Layer([E("whiteout", "usr/lib/node_modules/left-pad")], created_by="npm rm -g left-pad")],
+                r.path("rm"))
+            it.build_oci(r.path("rm-oci"), built)
+            spdx, cdx = run_image(r, sc, "all-layers", "oci-dir:" + r.path("rm-oci"), opts=["--scope", "all-layers"])
+            if cdx:
+                got = {c["name"]: {p["name"]: p["value"] for p in c.get("properties", [])}
+                       for c, _ in all_cdx_components(cdx)}
+                lp = got.get("left-pad", {})
+                r.check("all-layers: a removed component says which layer removed it",
+                        lp.get("layerbom:removed-layer", "").startswith("layer:2:") and
+                        lp.get("layerbom:introduced-layer", "").startswith("layer:1:") and
+                        {"name": "layerbom:scope", "value": "all-layers"} in cdx["metadata"].get("properties", []),
+                        got)
+            if spdx:
+                anns = [a["comment"] for p in spdx["packages"] if p["name"] == "left-pad"
+                        for a in p.get("annotations", [])]
+                r.check("all-layers: SPDX annotates the removal",
+                        any(a.startswith("layerbom:removed-layer=layer 2 ") for a in anns), anns)
 
         run_errors(r, "oci-dir:" + oci)
         print("%d passed, %d failed" % (r.passed, r.failed))
