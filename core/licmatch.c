@@ -414,15 +414,6 @@ struct pair {
 	uint32_t tpl;
 };
 
-static int cmp_pair(const void *a, const void *b)
-{
-	const struct pair *x = a, *y = b;
-
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return x->tpl < y->tpl ? -1 : x->tpl > y->tpl;
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -435,6 +426,46 @@ static int cmp_u64(const void *a, const void *b)
 static int indexed(const char *id)
 {
 	return !lb_str_has_suffix(id, "-or-later") && !strstr(id, "-invariants-");
+}
+
+/* LSD radix sorts (stable): qsort was two thirds of the index build. */
+static void radix_u64(uint64_t *a, size_t n)
+{
+	uint64_t *tmp = lb_xmalloc((n ? n : 1) * sizeof(*tmp)), *src = a, *dst = tmp;
+
+	for (unsigned shift = 0; shift < 64; shift += 8) {
+		size_t count[257] = { 0 };
+
+		for (size_t i = 0; i < n; i++)
+			count[((src[i] >> shift) & 0xff) + 1]++;
+		for (size_t b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+		src = dst;
+		dst = src == a ? tmp : a;
+	}
+	/* eight passes: the result is back in a */
+	free(tmp);
+}
+
+static void radix_pairs(struct pair *a, size_t n)
+{
+	struct pair *tmp = lb_xmalloc((n ? n : 1) * sizeof(*tmp)), *src = a, *dst = tmp;
+
+	for (unsigned shift = 0; shift < 64; shift += 8) {
+		size_t count[257] = { 0 };
+
+		for (size_t i = 0; i < n; i++)
+			count[((src[i].key >> shift) & 0xff) + 1]++;
+		for (size_t b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i].key >> shift) & 0xff]++] = src[i];
+		src = dst;
+		dst = src == a ? tmp : a;
+	}
+	free(tmp);
 }
 
 static void db_build(void)
@@ -459,7 +490,7 @@ static void db_build(void)
 		sh = lb_xmalloc((tp->nref - 2) * sizeof(*sh));
 		for (size_t k = 0; k + 2 < tp->nref; k++)
 			sh[ns++] = shingle(tp->ref + k);
-		qsort(sh, ns, sizeof(*sh), cmp_u64);
+		radix_u64(sh, ns);
 		for (size_t k = 0; k < ns; k++)
 			if (!k || sh[k] != sh[k - 1])
 				sh[tp->nsh++] = sh[k];
@@ -482,7 +513,8 @@ static void db_build(void)
 		free(uniq[i]);
 	}
 	free(uniq);
-	qsort(pairs, np, sizeof(*pairs), cmp_pair);
+	/* stable by key: equal keys keep their templates in order */
+	radix_pairs(pairs, np);
 	db.npairs = np;
 	db.ptpl = lb_xmalloc((np ? np : 1) * sizeof(*db.ptpl));
 	for (size_t i = 0; i < np; i++)
