@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "copyright.h"
 #include "detector.h"
 #include "hashmap.h"
 #include "licmatch.h"
@@ -249,6 +250,11 @@ static void identify_copyright(struct lb_scan *s, struct lb_component *c)
 	}
 }
 
+static void add_statement(void *ctx, const char *st, size_t n)
+{
+	lb_comp_add_copyright(ctx, st, n);
+}
+
 static int finish(struct lb_scan *s, void *vst)
 {
 	struct state *st = vst;
@@ -288,6 +294,7 @@ static int finish(struct lb_scan *s, void *vst)
 			continue;
 		c = owner_of(s, &owned, dirs, nd, e->path);
 		if (c) {
+			lb_copyright_extract((const char *)e->data, e->data_len, 50, add_statement, c);
 			lb_comp_add_evidence(c, LB_EV_LICENSE_TEXT, e->path, e->layer, NULL, r.expr ? r.expr : "no license identified");
 			if (r.expr)
 				conclude(s, c, r.expr);

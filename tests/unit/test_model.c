@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "copyright.h"
 #include "model.h"
 #include "pkghist.h"
 #include "tap.h"
@@ -138,11 +139,52 @@ static void test_pkghist(void)
 	lb_pkghist_free(NULL);
 }
 
+struct statements {
+	char all[1024];
+	size_t n;
+};
+
+static void collect(void *ctx, const char *st, size_t len)
+{
+	struct statements *x = ctx;
+	size_t at = strlen(x->all);
+
+	snprintf(x->all + at, sizeof(x->all) - at, "%s[%.*s]", at ? " " : "", (int)len, st);
+	x->n++;
+}
+
+static void test_copyright(void)
+{
+	static const char text[] =
+		"/*\n"
+		" * Copyright (c) 2001-2020 Jane Doe <jane@example.org>\n"
+		" * Copyright 2019, 2021 Example Corp.,\n"
+		" *   and the example contributors\n"
+		" * \xc2\xa9 2022 Bar Ltd. */\n"
+		"const char *copyright = read_notice(); /* the copyright notice */\n"
+		"# (C) 1999 Foo Inc.\n"
+		"THE ABOVE COPYRIGHT NOTICE AND THIS PERMISSION NOTICE SHALL BE INCLUDED\n"
+		"Copyright holders are listed in AUTHORS.\n";
+	struct statements x = { "", 0 };
+
+	ok(lb_copyright_extract(text, sizeof(text) - 1, 0, collect, &x) == 4, "four statements (%zu)", x.n);
+	is_str(x.all,
+	       "[Copyright (c) 2001-2020 Jane Doe <jane@example.org>] "
+	       "[Copyright 2019, 2021 Example Corp., and the example contributors] "
+	       "[\xc2\xa9 2022 Bar Ltd.] [(C) 1999 Foo Inc.]",
+	       "statements with their holders, wrapped lines joined, code and notices skipped");
+	x.all[0] = '\0';
+	x.n = 0;
+	ok(lb_copyright_extract(text, sizeof(text) - 1, 1, collect, &x) == 1, "max is respected");
+	ok(lb_copyright_extract("Copyright 2020 X", 9, 0, collect, &x) == 0, "len is respected");
+}
+
 int main(void)
 {
 	test_purl();
 	test_licenses();
 	test_sort_ids();
 	test_pkghist();
+	test_copyright();
 	return done_testing();
 }
