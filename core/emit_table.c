@@ -98,6 +98,22 @@ static void put_components(const struct lb_scan *s, FILE *out)
 	}
 }
 
+/* License files no component owns: they still bind whoever ships them. */
+static void put_unowned(const struct lb_scan *s, FILE *out)
+{
+	const struct lb_model *m = &s->model;
+
+	if (!m->nunowned)
+		return;
+	fprintf(out, "\nLicense files no component owns:\n");
+	for (size_t i = 0; i < m->nunowned; i++) {
+		fprintf(out, "  ");
+		put_field(out, m->unowned[i].path, 0);
+		fprintf(out, "  %s  (layer %d)\n", m->unowned[i].expr ? m->unowned[i].expr : "NOASSERTION",
+			m->unowned[i].layer + 1);
+	}
+}
+
 int lb_emit_table(const struct lb_scan *s, FILE *out)
 {
 	const struct lb_image *img = s->img;
@@ -142,6 +158,7 @@ int lb_emit_table(const struct lb_scan *s, FILE *out)
 		fputc('\n', out);
 	}
 	put_components(s, out);
+	put_unowned(s, out);
 	if (fflush(out) != 0 || ferror(out))
 		return LB_ERR_OUTPUT;
 	return 0;

@@ -206,6 +206,16 @@ def main():
             r.check("no license in %s" % name, rc == 0 and out[0]["expression"] is None and not out[0]["licenses"],
                     out)
 
+        # scan: a license file no component owns is listed as such
+        root = os.path.join(d, "rootfs")
+        os.makedirs(os.path.join(root, "opt", "tool"))
+        write(os.path.join(root, "opt", "tool"), "LICENSE", mit)
+        p = subprocess.run([exe, "scan", "dir:" + root], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out_lines = p.stdout.decode().splitlines()
+        r.check("scan lists a license file no component owns, with its license",
+                p.returncode == 0 and "License files no component owns:" in out_lines
+                and any(l.split()[:2] == ["/opt/tool/LICENSE", "MIT"] for l in out_lines), p.stdout.decode()[-400:])
+
         # text output, errors
         p = subprocess.run([exe, "identify", os.path.join(d, "mit-real")], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE)
