@@ -18,6 +18,7 @@ struct lb_log;
 int cmd_scan(int argc, char **argv);
 int cmd_files(int argc, char **argv);
 int cmd_identify(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 
 /* Prints "layerbom: MSG" to stderr. */

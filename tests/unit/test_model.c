@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "copyright.h"
+#include "diff.h"
 #include "model.h"
 #include "pkghist.h"
 #include "tap.h"
@@ -179,6 +180,17 @@ static void test_copyright(void)
 	ok(lb_copyright_extract("Copyright 2020 X", 9, 0, collect, &x) == 0, "len is respected");
 }
 
+static void test_versions(void)
+{
+	ok(lb_version_cmp("1.0-1", "1.0-2") < 0, "revision orders");
+	ok(lb_version_cmp("1:1.0", "2.0") > 0, "epoch first");
+	ok(lb_version_cmp("1.0~rc1", "1.0") < 0, "~ before anything");
+	ok(lb_version_cmp("2.36-9+deb12u4", "2.36-9") > 0, "+deb12u4 after");
+	ok(lb_version_cmp("1.10.0", "1.9.3") > 0, "digits by value");
+	ok(lb_version_cmp("1.2.13.dfsg-1", "1.2.13.dfsg-1") == 0, "equal");
+	ok(lb_version_cmp(NULL, "1") < 0 && lb_version_cmp(NULL, NULL) == 0, "no version first");
+}
+
 int main(void)
 {
 	test_purl();
@@ -186,5 +198,6 @@ int main(void)
 	test_sort_ids();
 	test_pkghist();
 	test_copyright();
+	test_versions();
 	return done_testing();
 }
