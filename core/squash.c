@@ -190,7 +190,8 @@ int lb_squash(struct lb_layer *layers, size_t n, struct lb_view *view, struct lb
 	lb_hashmap_release(&masks);
 	lb_hashmap_release(&visible);
 	lb_hashmap_release(&implicit);
-	qsort(view->v, view->n, sizeof(*view->v), cmp_entry_path);
+	if (view->n)            /* qsort(NULL, 0) is undefined */
+		qsort(view->v, view->n, sizeof(*view->v), cmp_entry_path);
 	return 0;
 }
 
@@ -202,7 +203,8 @@ void lb_view_all_layers(struct lb_layer *layers, size_t n, struct lb_view *all)
 	for (size_t li = 0; li < n; li++)
 		for (size_t i = 0; i < layers[li].nentries; i++)
 			view_push(all, &cap, &layers[li].entries[i]);
-	qsort(all->v, all->n, sizeof(*all->v), cmp_entry_path);
+	if (all->n)
+		qsort(all->v, all->n, sizeof(*all->v), cmp_entry_path);
 }
 
 int lb_view_is_visible(const struct lb_view *view, const struct lb_entry *e,
