@@ -700,6 +700,10 @@ static void read_archive(struct ctx *x, const unsigned char *data, size_t len, c
 					     (unsigned long long)(BUDGET >> 20));
 				x->warned = 1;
 			}
+		} else if (is_archive_name(name) && !x->warned) {
+			lb_scan_warn(x->s, "'%s': nested archive '%s%s%s' not analysed: nested deeper than %d archives",
+				     x->e->path, inner ? inner : "", inner ? "!/" : "", name, MAX_DEPTH);
+			x->warned = 1;
 		}
 	}
 	if (r != ARCHIVE_EOF) {
