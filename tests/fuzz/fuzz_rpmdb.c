@@ -7,9 +7,7 @@
  * lb_rpm_header_parse() directly).  Seed it with the databases of
  * tests/data/rpm, each behind its kind byte.  Every string of every package
  * is read back so that the sanitizers check its bounds and termination.
- *
- *   clang -fsanitize=fuzzer,address,undefined -Icore -Idetectors \
- *     tests/fuzz/fuzz_rpmdb.c detectors/rpmdb.c core/util.c -lsqlite3
+ * Built by tests/fuzz/meson.build (-Dfuzzing=true); tests/fuzz/run runs it.
  */
 #include "rpmdb.h"
 

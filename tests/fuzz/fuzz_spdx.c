@@ -6,8 +6,7 @@
  * and every normalised expression parses strictly, prints back unchanged,
  * and lists exactly its LicenseRefs.
  *
- * Build: clang -fsanitize=fuzzer,address,undefined -Icore \
- *        tests/fuzz/fuzz_spdx.c core/spdx.c <build>/license-texts/license_db.c
+ * Built by tests/fuzz/meson.build (-Dfuzzing=true); tests/fuzz/run runs it.
  */
 #include <stdint.h>
 #include <stdlib.h>
