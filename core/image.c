@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "image.h"
+#include "cache.h"
 #include "tarindex.h"
 
 #include <errno.h>
@@ -1068,12 +1069,50 @@ struct walk_job {
 	atomic_size_t next;
 };
 
+/* The blob size the manifest declares, against what was read (or cached). */
+static int check_declared_size(const struct lb_layer_ref *ref, struct lb_layer *l, const char *name)
+{
+	if (ref->declared_size < 0 || (uint64_t)ref->declared_size == l->stored_size)
+		return 0;
+	l->failed = 1;
+	return lb_log_error(&l->log, LB_ERR_INPUT, "cannot read layer '%s': size %llu, the manifest says %lld",
+			    name, (unsigned long long)l->stored_size, (long long)ref->declared_size);
+}
+
+/* Whether layer l may come from the cache: its diff ID is known, and so is
+ * its blob digest unless the image names none (dg, di: raw digests). */
+static int cacheable(const struct lb_image *img, const struct lb_layer *l, const struct lb_walk_opts *wo,
+		     unsigned char dg[32], unsigned char di[32], int *has_dg)
+{
+	const struct lb_layer_ref *ref = &img->layers[l->index];
+	int other;
+
+	*has_dg = ref->digest && parse_digest(ref->digest, dg, &other) == 0;
+	return wo->cache && ref->diff_id && parse_digest(ref->diff_id, di, &other) == 0 &&
+	       (*has_dg || !ref->digest);
+}
+
+/* Fills l from the cache when it holds the layer: no blob is read.
+ * Returns 1 on a hit (l->failed set when the manifest's size disagrees). */
+static int cache_hit(struct lb_image *img, struct lb_layer *l, const struct lb_walk_opts *wo)
+{
+	unsigned char dg[32], di[32];
+	int has_dg;
+
+	if (!cacheable(img, l, wo, dg, di, &has_dg) ||
+	    !lb_cache_load(wo->cache, l, has_dg ? dg : NULL, di, wo))
+		return 0;
+	check_declared_size(&img->layers[l->index], l, img->layers[l->index].location);
+	return 1;
+}
+
 static int walk_one(struct lb_image *img, struct lb_layer *l, const struct lb_walk_opts *wo,
 		    struct lb_src *given)
 {
 	const struct lb_layer_ref *ref = &img->layers[l->index];
-	unsigned char dg[32], di[32];
-	int other, has_dg, has_di, r, fd = -1;
+	unsigned char dg[32], di[32], cdg[32], cdi[32];
+	int other, has_dg, has_di, has_cdg, r, fd = -1;
+	size_t nwarn;
 	struct lb_src src;
 	char *name = lb_xasprintf("%s", ref->location);
 
@@ -1086,6 +1125,12 @@ static int walk_one(struct lb_image *img, struct lb_layer *l, const struct lb_wa
 		free(name);
 		return r;
 	}
+	/* a compressed archive's layers were looked up before its pass */
+	if (!given && cache_hit(img, l, wo)) {
+		free(name);
+		return l->failed ? LB_ERR_INPUT : 0;
+	}
+	nwarn = l->log.nwarnings;
 	if (given) {
 		src = *given;
 	} else if (img->st.kind == STORE_DIR) {
@@ -1119,11 +1164,11 @@ static int walk_one(struct lb_image *img, struct lb_layer *l, const struct lb_wa
 		BUG("no store");
 	}
 	r = lb_layer_walk_tar(l, &src, name, has_dg ? dg : NULL, has_di ? di : NULL, wo);
-	if (!r && ref->declared_size >= 0 && (uint64_t)ref->declared_size != l->stored_size) {
-		r = lb_log_error(&l->log, LB_ERR_INPUT, "cannot read layer '%s': size %llu, the manifest says %lld",
-				 name, (unsigned long long)l->stored_size, (long long)ref->declared_size);
-		l->failed = 1;
-	}
+	if (!r)
+		r = check_declared_size(ref, l, name);
+	/* a walk that warned is walked again next time: a hit replays no warnings */
+	if (!r && l->log.nwarnings == nwarn && !l->log.dropped && cacheable(img, l, wo, cdg, cdi, &has_cdg))
+		lb_cache_store(wo->cache, l, has_cdg ? cdg : NULL, cdi, wo);
 	if (fd >= 0)
 		close(fd);
 	free(name);
@@ -1164,7 +1209,7 @@ static int walk_sequential(struct lb_image *img, struct lb_layer *layers, const 
 	for (size_t i = 0; i < img->nlayers; i++) {
 		const struct lb_tar_member *tm = lb_tar_index_find(&img->st.ix, img->layers[i].location);
 
-		if (tm && !img->st.held[tm - img->st.ix.m].data)
+		if (tm && !img->st.held[tm - img->st.ix.m].data && !cache_hit(img, &layers[i], wo))
 			pending++;
 	}
 	if (!pending)

@@ -142,6 +142,7 @@ int lb_scan_run(const char *spec, const struct lb_scan_opts *o, struct lb_scan *
 		.detectors = o->detectors,
 		.ndetectors = o->ndetectors,
 		.max_retained = LB_DEFAULT_MAX_RETAINED,
+		.cache = o->cache,
 	};
 	unsigned jobs = o->jobs;
 	int r;

@@ -23,6 +23,7 @@ struct lb_scan_opts {
 	const struct lb_detector *const *detectors;/* NULL: none */
 	size_t ndetectors;
 	int all_layers;                            /* also report what later layers removed */
+	struct lb_cache *cache;                    /* per-layer cache (cache.h); NULL: none */
 };
 
 /* What the os-release detector found; fields NULL when absent. */

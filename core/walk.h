@@ -20,10 +20,13 @@
 #define LB_MAX_PATH 4096
 #define LB_DEFAULT_MAX_RETAINED ((uint64_t)1 << 30)  /* detector data kept per layer */
 
+struct lb_cache;
+
 struct lb_walk_opts {
 	const struct lb_detector *const *detectors;
 	size_t ndetectors;                  /* at most 32 */
 	uint64_t max_retained;              /* per layer */
+	struct lb_cache *cache;             /* layers read from and stored to (cache.h); NULL: none */
 };
 
 /*
