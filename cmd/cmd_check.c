@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "cmd.h"
 #include "detector.h"
 #include "policy.h"
@@ -89,6 +90,19 @@ static int write_json(const struct lb_scan *s, const struct lb_policy_report *re
 	return LB_EXIT_OK;
 }
 
+/* The cache of --cache DIR (NULL: the default place); its warnings now. */
+static struct lb_cache *open_cache(const char *dir, int quiet)
+{
+	struct lb_log log;
+	struct lb_cache *c;
+
+	lb_log_init(&log);
+	c = lb_cache_open(dir, &log);
+	lb_print_log(&log, quiet);
+	lb_log_release(&log);
+	return c;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -98,6 +112,8 @@ int cmd_check(int argc, char **argv)
 		{ "platform", required_argument, NULL, 'P' },
 		{ "image", required_argument, NULL, 'I' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "cache", required_argument, NULL, 'C' },
+		{ "no-cache", no_argument, NULL, 'N' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -107,7 +123,8 @@ int cmd_check(int argc, char **argv)
 	struct lb_policy *pol = NULL;
 	const char *policy_path = NULL, *json_path = NULL;
 	enum lb_verdict fail_on = LB_VERDICT_DENY;
-	int quiet = 0, want_json = 0, c, r, code;
+	int quiet = 0, want_json = 0, no_cache = 0, c, r, code;
+	const char *cache_dir = NULL;
 	struct lb_scan *s;
 	char err[512];
 
@@ -155,6 +172,13 @@ int cmd_check(int argc, char **argv)
 		case 'q':
 			quiet = 1;
 			break;
+		case 'C':
+			cache_dir = optarg;
+			no_cache = 0;
+			break;
+		case 'N':
+			no_cache = 1;
+			break;
 		case 'h':
 			fputs(lb_command_help("check"), stdout);
 			return LB_EXIT_OK;
@@ -177,7 +201,10 @@ int cmd_check(int argc, char **argv)
 	} else {
 		pol = lb_policy_default();
 	}
+	if (!no_cache)
+		so.cache = open_cache(cache_dir, quiet);
 	r = lb_scan_run(argv[optind], &so, &s);
+	lb_cache_free(so.cache);
 	if (r) {
 		lb_print_log(&s->log, quiet);
 		lb_scan_free(s);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "cmd.h"
 #include "detector.h"
 #include "emit.h"
@@ -105,6 +106,19 @@ static int emit_one(const struct lb_scan *s, const struct output *o, struct lb_l
 	return 0;
 }
 
+/* The cache of --cache DIR (NULL: the default place); its warnings now. */
+static struct lb_cache *open_cache(const char *dir, int quiet)
+{
+	struct lb_log log;
+	struct lb_cache *c;
+
+	lb_log_init(&log);
+	c = lb_cache_open(dir, &log);
+	lb_print_log(&log, quiet);
+	lb_log_release(&log);
+	return c;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -112,6 +126,8 @@ int cmd_scan(int argc, char **argv)
 		{ "platform", required_argument, NULL, 'P' },
 		{ "image", required_argument, NULL, 'I' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "cache", required_argument, NULL, 'C' },
+		{ "no-cache", no_argument, NULL, 'N' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "files", no_argument, NULL, 'F' },
 		{ "scope", required_argument, NULL, 'S' },
@@ -124,7 +140,8 @@ int cmd_scan(int argc, char **argv)
 	size_t nouts = 0;
 	struct lb_scan_opts so = { .detectors = lb_detectors, .ndetectors = lb_ndetectors };
 	struct lb_scan *s;
-	int quiet = 0, files = 0, c, r;
+	int quiet = 0, files = 0, no_cache = 0, c, r;
+	const char *cache_dir = NULL;
 	time_t created;
 
 	optind = 1;
@@ -178,6 +195,13 @@ int cmd_scan(int argc, char **argv)
 		case 'q':
 			quiet = 1;
 			break;
+		case 'C':
+			cache_dir = optarg;
+			no_cache = 0;
+			break;
+		case 'N':
+			no_cache = 1;
+			break;
 		case 'F':
 			files = 1;
 			break;
@@ -216,6 +240,8 @@ int cmd_scan(int argc, char **argv)
 		outs[i].files = files;
 		outs[i].created = created;
 	}
+	if (!no_cache)
+		so.cache = open_cache(cache_dir, quiet);
 	r = lb_scan_run(argv[optind], &so, &s);
 	/* every output is attempted; the first failure is the exit status */
 	for (size_t i = 0; r == 0 && i < nouts; i++) {
@@ -229,5 +255,6 @@ int cmd_scan(int argc, char **argv)
 	}
 	lb_print_log(&s->log, quiet);
 	lb_scan_free(s);
+	lb_cache_free(so.cache);
 	return lb_exit_code(r);
 }
