@@ -135,7 +135,7 @@ int cmd_scan(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const known[] = { "table", "notice" };
-	static const char *const planned[] = { "html" };
+	static const char *const planned[] = { NULL };
 	struct output outs[MAX_OUTPUTS];
 	size_t nouts = 0;
 	struct lb_scan_opts so = { .detectors = lb_detectors, .ndetectors = lb_ndetectors };
@@ -162,7 +162,7 @@ int cmd_scan(int argc, char **argv)
 				ok |= strcmp(known[i], optarg) == 0;
 			ok |= lb_emitter_find(optarg) != NULL;
 			if (!ok) {
-				for (size_t i = 0; i < sizeof(planned) / sizeof(planned[0]); i++)
+				for (size_t i = 0; i < sizeof(planned) / sizeof(planned[0]) && planned[i]; i++)
 					if (strcmp(planned[i], optarg) == 0) {
 						lb_errorf("output format '%s' is not available in this version", optarg);
 						return LB_EXIT_USAGE;

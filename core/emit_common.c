@@ -18,6 +18,7 @@ static const struct lb_emitter *const emitters[] = {
 	&lb_emitter_cyclonedx_json,
 	&lb_emitter_cyclonedx_xml,
 	&lb_emitter_spdx3_json,
+	&lb_emitter_html,
 };
 
 const struct lb_emitter *lb_emitter_find(const char *name)

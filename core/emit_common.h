@@ -76,6 +76,7 @@ extern const struct lb_emitter lb_emitter_spdx_tv;
 extern const struct lb_emitter lb_emitter_cyclonedx_json;
 extern const struct lb_emitter lb_emitter_cyclonedx_xml;
 extern const struct lb_emitter lb_emitter_spdx3_json;
+extern const struct lb_emitter lb_emitter_html;
 
 /* The emitter for a -o FORMAT, or NULL. */
 const struct lb_emitter *lb_emitter_find(const char *name);
