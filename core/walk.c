@@ -252,8 +252,9 @@ static void warn_entry(struct walker *w, const char *raw, const char *what)
 	free(p);
 }
 
-/* Handles one archive entry.  Returns 0, or -1 when reading its data failed
- * (the archive is broken: the caller stops). */
+/* Handles one archive entry.  Returns 0, 1 when the layer already holds
+ * LB_MAX_ENTRIES_PER_LAYER entries and whiteouts, or -1 when reading its
+ * data failed (the archive is broken: the caller stops). */
 static int take_entry(struct walker *w, struct archive *a, struct archive_entry *ae)
 {
 	struct lb_layer *l = w->l;
@@ -280,6 +281,9 @@ static int take_entry(struct walker *w, struct archive *a, struct archive_entry 
 	}
 	if (plen == 0)
 		return 0;                           /* the root directory itself */
+	/* every entry counts against the cap: hard links and whiteouts too */
+	if (l->nentries + l->nwhiteouts >= LB_MAX_ENTRIES_PER_LAYER)
+		return 1;
 	base = strrchr(w->path, '/') + 1;
 	if (strncmp(base, ".wh.", 4) == 0) {
 		size_t dirlen = (size_t)(base - w->path - 1);
@@ -347,9 +351,6 @@ static int take_entry(struct walker *w, struct archive *a, struct archive_entry 
 		add_entry(l, &e);
 		return 0;
 	}
-
-	if (l->nentries >= LB_MAX_ENTRIES_PER_LAYER)
-		return 1;
 
 	w->want = w->sniff = 0;
 	w->keep_max = 0;
