@@ -54,7 +54,7 @@ static inline size_t fz_parse(const uint8_t *data, size_t size, struct fz_record
 		if (data[pos] != '%' || data[pos + 1] != '%')
 			break;
 		r[n].type = (char)data[pos + 2];
-		nl = memchr(data + pos, '\n', size - pos);
+		nl = memchr(data + pos + 3, '\n', size - pos - 3);   /* "%%\n": the type is '\n' */
 		hdr_end = nl ? (size_t)(nl - data) : size;
 		r[n].path = (const char *)data + pos + 3;
 		r[n].path_len = hdr_end - (pos + 3);
