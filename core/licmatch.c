@@ -20,7 +20,7 @@
 
 #define MAX_WORD 64              /* longer words are hashed, never looked up */
 #define MAX_POSTINGS 120         /* a 3-gram in more templates says nothing */
-#define MAX_CANDIDATES 16
+#define MAX_CANDIDATES 32
 #define MAX_FINDINGS 64
 #define MAX_REGIONS 3            /* copies of one license a file may hold */
 #define NOTICE_TAIL 200           /* words after a full text that are its addendum */
@@ -795,8 +795,9 @@ static size_t find_regions(const struct toks *in, const uint64_t *insh, const ui
 	struct shpos *sh = lb_xmalloc((tp->nref > 2 ? tp->nref - 2 : 1) * sizeof(*sh));
 	size_t ns = 0, gap = tp->nref / 8 > 30 ? tp->nref / 8 : 30, nout = 0;
 	size_t cur_a = 0, cur_last = 0, cur_hits = 0, maxlen = 3 * tp->nref + 60;
-	uint32_t last_pos = 0;
-	int in_run = 0;
+	uint32_t last_pos = 0, pend_pos = 0;
+	size_t pend = 0, pend_i = 0;
+	int in_run = 0, restart = 0;
 
 	for (size_t k = 0; k + 2 < tp->nref; k++) {
 		sh[ns].key = shingle(tp->ref + k);
@@ -834,8 +835,29 @@ static size_t find_regions(const struct toks *in, const uint64_t *insh, const ui
 			if (!hit)
 				continue;
 		}
-		close_run = in_run && (!hit || i - cur_last > gap || hit->pos + 20 < last_pos ||
-				       i - cur_a > maxlen);
+		/* a hit out of place in the template (a phrase the template also
+		 * has elsewhere) is believed only when eight more follow it in
+		 * order: then, far back, it starts a new region (a second copy
+		 * of the license); ahead, the text skipped a part */
+		if (hit && in_run) {
+			long expect = (long)last_pos + (long)(i - cur_last);
+			long dev = (long)hit->pos - expect;
+
+			if (dev < -20 || dev > 40 + (long)(i - cur_last)) {
+				if (pend && hit->pos >= pend_pos && hit->pos <= pend_pos + 30) {
+					pend++;
+					pend_pos = hit->pos;
+				} else {
+					pend = 1;
+					pend_i = i;
+					pend_pos = hit->pos;
+				}
+				if (pend < 8)
+					continue;
+				restart = hit->pos + 20 < last_pos;
+			}
+		}
+		close_run = in_run && (!hit || restart || i - cur_last > gap || i - cur_a > maxlen);
 		if (close_run && cur_hits >= 3) {
 			/* keep the best MAX_REGIONS runs, most hits first */
 			struct cand c = *proto;
@@ -859,9 +881,11 @@ static size_t find_regions(const struct toks *in, const uint64_t *insh, const ui
 			break;
 		if (!in_run || close_run) {
 			in_run = 1;
-			cur_a = i;
-			cur_hits = 0;
+			cur_a = restart ? pend_i : i;
+			cur_hits = restart ? pend - 1 : 0;
 		}
+		restart = 0;
+		pend = 0;
 		cur_last = i;
 		last_pos = hit->pos;
 		cur_hits++;
@@ -1063,7 +1087,9 @@ static void full_texts(const char *src, const struct toks *in, struct result *r)
 
 		int partial = !c->conformant && c->score < 0.9 && c->precision >= 0.95 && c->matched >= 300;
 
-		if (!c->conformant && c->score < 0.9 && !partial)
+		/* an approximate answer needs most of the license too: a
+		 * disclaimer shared by many licenses is not one of them */
+		if (!c->conformant && !partial && (c->score < 0.9 || c->coverage < 0.9))
 			continue;
 		if (c->conformant && c->coverage < 0.5)
 			continue;
