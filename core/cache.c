@@ -744,10 +744,25 @@ struct lb_cache *lb_cache_open(const char *dir, struct lb_log *log)
 		why = buf;
 		goto fail;
 	}
+	/* Created private; an existing directory and file must be the user's
+	 * own: a record is trusted as if its layer had been read, and SQLite
+	 * puts its -wal and -shm files next to the database. */
+	{
+		char *d = lb_xasprintf("%s/.", dir);
+		int r = stat(d, &st);
+
+		free(d);
+		if (r != 0 || !S_ISDIR(st.st_mode))
+			why = "not a directory";
+		else if (st.st_uid != geteuid())
+			why = "its directory is owned by another user";
+		else if (st.st_mode & 022)
+			why = "its directory is writable by other users";
+		if (why)
+			goto fail;
+	}
 	free(dflt);
 	dflt = NULL;
-	/* Created private; an existing file must be the user's own: a record is
-	 * trusted as if its layer had been read. */
 	fd = open(c->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		why = strerror(errno);

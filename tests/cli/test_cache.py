@@ -309,6 +309,15 @@ def run_damage(r, oci, built, ref):
             rc == 0 and (sp, tb) == ref and len(w) == 1 and "writable by other users" in w[0],
             "exit %d %r" % (rc, err))
 
+    d = r.path("c-shared-dir")
+    os.makedirs(d)
+    os.chmod(d, 0o777)
+    rc, sp, tb, err = r.scan(oci, "--cache", d)
+    w = warnings(err)
+    r.check("a cache directory writable by others is refused with a warning, nothing written",
+            rc == 0 and (sp, tb) == ref and len(w) == 1 and "directory is writable by other users" in w[0]
+            and not os.listdir(d), "exit %d %r" % (rc, err))
+
     f = r.path("a-file")
     with open(f, "w") as fh:
         fh.write("x")
