@@ -11,6 +11,7 @@ extern const struct lb_detector lb_detector_npm;
 extern const struct lb_detector lb_detector_python;
 extern const struct lb_detector lb_detector_java;
 extern const struct lb_detector lb_detector_golang;
+extern const struct lb_detector lb_detector_ruby;
 
 const struct lb_detector *const lb_detectors[] = {
 	&lb_detector_os_release,
@@ -21,6 +22,7 @@ const struct lb_detector *const lb_detectors[] = {
 	&lb_detector_python,
 	&lb_detector_golang,
 	&lb_detector_java,
+	&lb_detector_ruby,
 	&lb_detector_licfiles,   /* last: it reads what the others found */
 };
 

@@ -1,0 +1,246 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""Proves the ruby, php, dotnet and rust detectors on images built here.
+
+Usage: test_lang2.py DUMP_MODEL CACHE_DIR
+
+What goes into the image, layer by layer (umoci, as docker build would):
+ 1. Debian 12 packages from `apt-get download`: ruby-rack and ruby-json
+    (their specs in Debian's rubygems-integration directories), libruby3.1
+    (Ruby's default gems and bundled gems, with their gem directories) and
+    rubygems-integration.  Unpacked with `dpkg-deb -x`, never installed
+    (their maintainer scripts must not run here), and given the status
+    stanza and .list dpkg would write (test_lang.deb_install).
+ 2. Language package metadata as installers write it: a Bundler gem home
+    (/usr/local/bundle) holding a copy of rack's spec and gem directory;
+    a spec written with another block variable, %q{} literals and a
+    single `license`; a spec that is not a gem specification.
+ 3. Deletions: minitest's spec removed.
+
+Gem specifications are compared with what the machine's Ruby reads from
+the same files (Gem::Specification.load), when Ruby is installed.  Debian
+downloads are kept in CACHE_DIR.  Prints one line per check and ends with
+"N passed, N failed".
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_lang  # noqa: E402  (Runner, deb_install, Image, model, expr_ok)
+
+RUBY_DEBS = ["ruby-rack", "ruby-json", "libruby3.1", "rubygems-integration"]
+
+OS_RELEASE = test_lang.OS_RELEASE
+
+# Another block variable, %q{} literals, `license` (one), a platform.
+SPEC_VARIANT = """# -*- encoding: utf-8 -*-
+# stub: nokogiri 1.15.4 x86_64-linux lib
+
+Gem::Specification.new do |spec|
+  spec.name = %q{nokogiri}
+  spec.version = '1.15.4'
+  spec.platform = "x86_64-linux".freeze
+  spec.authors = [%q{Mike Dalessio}, "Aaron Patterson", "Yoko Harada".freeze]
+  spec.homepage = %q{https://nokogiri.org}
+  spec.license = %q{MIT}
+  spec.summary = "Nokogiri (\\u92F8) makes it easy and painless to work with XML and HTML from Ruby."
+end
+"""
+
+# Ruby code that is not a literal: never evaluated, the fields are absent.
+SPEC_COMPUTED = """Gem::Specification.new do |s|
+  s.name = File.basename(__dir__)
+  s.version = "#{1 + 1}.0"
+end
+"""
+
+
+def run(*cmd, **kw):
+    return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+
+
+def fetch_debs(cache, names):
+    d = os.path.join(cache, "debs-lang2")
+    os.makedirs(d, exist_ok=True)
+    have = {f.split("_")[0] for f in os.listdir(d) if f.endswith(".deb")}
+    missing = [n for n in names if n not in have]
+    if missing:
+        try:
+            run("apt-get", "download", *missing, cwd=d)
+        except subprocess.CalledProcessError:
+            run("apt-get", "update", "-qq")
+            run("apt-get", "download", *missing, cwd=d)
+    return {f.split("_")[0]: os.path.join(d, f) for f in os.listdir(d) if f.endswith(".deb")}
+
+
+RUBY_READ = r"""
+ARGV.each do |f|
+  s = Gem::Specification.load(f)
+  next unless s
+  puts [f, s.name, s.version.to_s, s.licenses.join("|"), s.platform.to_s, s.homepage.to_s].join("\t")
+end
+"""
+
+
+def ruby_specs(root, paths):
+    """{image path: (name, version, [licenses], platform, homepage)} as Ruby reads them."""
+    if not shutil.which("ruby"):
+        return None
+    p = run("ruby", "-e", RUBY_READ, *[os.path.join(root, p.lstrip("/")) for p in paths], timeout=120)
+    out = {}
+    for line in p.stdout.decode().splitlines():
+        f, name, ver, lic, plat, home = line.split("\t")
+        out["/" + os.path.relpath(f, root)] = (name, ver, [x for x in lic.split("|") if x], plat, home)
+    return out
+
+
+def find_specs(root):
+    out = []
+    for dirpath, _, files in os.walk(root):
+        rel = "/" + os.path.relpath(dirpath, root)
+        if rel.endswith("/specifications") or rel.endswith("/specifications/default"):
+            out += [rel + "/" + f for f in files if f.endswith(".gemspec")]
+    return sorted(out)
+
+
+def metadata_paths(c):
+    return [e["path"] for e in c["evidence"] if e["kind"] == "metadata" and e["path"]]
+
+
+def check_ruby(r, m, ma, seen, ids, dpkg_purls):
+    refs = {x["id"]: x for x in m["refs"]}
+    rb = [c for c in m["components"] if c["found_by"] == "ruby"]
+    bad = [(c["name"], c["declared"]) for c in rb if c["declared"] and not test_lang.expr_ok(c["declared"], ids, refs)]
+    r.check("ruby: every declared license is a valid expression", not bad, bad)
+    places = {p: c for c in rb for p in metadata_paths(c)}
+    want = set(seen["specs"]) - {"/usr/lib/ruby/gems/3.1.0/specifications/minitest-5.15.0.gemspec",
+                                 "/usr/local/bundle/specifications/computed.gemspec"}
+    r.check("ruby: every gemspec in the image is a location (%d)" % len(want), set(places) == want,
+            "missing %r extra %r" % (sorted(want - set(places)), sorted(set(places) - want)))
+    ref = seen.get("ruby")
+    if ref is not None:
+        diff = []
+        for p, (name, ver, lic, plat, home) in ref.items():
+            c = places.get(p)
+            if p not in want:
+                continue
+            if not c or c["name"] != name or c["version"] != ver or (c["homepage"] or "") != home:
+                diff.append((p, name, ver, home, c and (c["name"], c["version"], c["homepage"])))
+                continue
+            quals = "?platform=" + plat if plat != "ruby" else ""
+            if c["purl"] != "pkg:gem/%s@%s%s" % (name, ver, quals):
+                diff.append((p, c["purl"]))
+            if all(x in ids for x in lic):
+                expect = " OR ".join(lic) if lic else None
+                if c["declared"] != expect:
+                    diff.append((p, lic, c["declared"]))
+        r.check("ruby: name, version, homepage, licenses and purl as Ruby's Gem::Specification.load reads "
+                "them (%d specs)" % len(ref), not diff and len(ref) >= len(want) - 1, diff[:10])
+    else:
+        print("skip ruby: no Ruby to compare with")
+    by = {}
+    for c in rb:
+        by.setdefault((c["name"], c["version"]), c)
+    rack = by.get(("rack", "2.2.22"), {})
+    r.check("ruby: rack from Debian and from a Bundler gem home is one component with two locations",
+            sorted(metadata_paths(rack)) == ["/usr/local/bundle/specifications/rack-2.2.22.gemspec",
+                                             "/usr/share/rubygems-integration/all/specifications/rack-2.2.22.gemspec"]
+            and rack.get("introduced") == 0 and rack.get("purl") == "pkg:gem/rack@2.2.22"
+            and rack.get("declared") == "MIT", rack)
+    r.check("ruby: rack linked to ruby-rack", rack.get("props", {}).get("owned-by") == dpkg_purls.get("ruby-rack"),
+            rack.get("props"))
+    r.check("ruby: rack's files in the Bundler gem home",
+            "/usr/local/bundle/gems/rack-2.2.22/lib/rack.rb" in rack.get("files", []), rack.get("files"))
+    js = by.get(("json", "2.6.3"), {})
+    r.check("ruby: json 2.6.3 in the arch-specific rubygems-integration dir, linked to ruby-json",
+            metadata_paths(js) == ["/usr/lib/x86_64-linux-gnu/rubygems-integration/3.1.0/specifications/json-2.6.3.gemspec"]
+            and js.get("props", {}).get("owned-by") == dpkg_purls.get("ruby-json") and js.get("declared") == "Ruby", js)
+    dj = by.get(("json", "2.6.1"), {})
+    r.check("ruby: json 2.6.1, a default gem of libruby3.1, is another component",
+            metadata_paths(dj) == ["/usr/lib/ruby/gems/3.1.0/specifications/default/json-2.6.1.gemspec"]
+            and dj.get("props", {}).get("owned-by") == dpkg_purls.get("libruby3.1"), dj)
+    bu = by.get(("bundler", "2.3.7"), {})
+    r.check("ruby: author names from \\u escapes", "André Arko" in (bu.get("author") or ""), bu.get("author"))
+    rk = by.get(("rake", "13.0.6"), {})
+    r.check("ruby: rake's gem directory gives its files",
+            "/usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/lib/rake.rb" in rk.get("files", []), len(rk.get("files", [])))
+    tu = by.get(("test-unit", "3.5.3"), {})
+    r.check("ruby: several licenses are offered (OR)", tu.get("declared") == "Ruby OR LicenseRef-BSDL OR PSF-2.0"
+            and "LicenseRef-BSDL" in refs, tu.get("declared"))
+    nk = by.get(("nokogiri", "1.15.4"), {})
+    r.check("ruby: another block variable, %q{}, a single license, a platform",
+            nk.get("purl") == "pkg:gem/nokogiri@1.15.4?platform=x86_64-linux" and nk.get("declared") == "MIT"
+            and nk.get("author") == "Mike Dalessio, Aaron Patterson, Yoko Harada"
+            and nk.get("homepage") == "https://nokogiri.org" and "\u92f8" in (nk.get("summary") or ""), nk)
+    r.check("ruby: a spec whose name is computed is not a gem, and says so",
+            not any("computed.gemspec" in p for p in places)
+            and any("computed.gemspec" in w for w in m.get("warnings", [])), m.get("warnings"))
+    r.check("ruby: minitest removed by layer 3 is not reported", ("minitest", "5.15.0") not in by)
+    gone = [c for c in ma["components"] if c["found_by"] == "ruby" and c["name"] == "minitest"]
+    r.check("ruby: all layers: minitest introduced by layer 1, removed by layer 3",
+            len(gone) == 1 and gone[0]["introduced"] == 0 and gone[0]["removed"] == 2, gone)
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: test_lang2.py DUMP_MODEL CACHE_DIR")
+    exe, cache = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    r = test_lang.Runner()
+    ids = test_lang.load_ids()
+    debs = fetch_debs(cache, RUBY_DEBS)
+    work = tempfile.mkdtemp(prefix="lb-lang2-")
+    seen = {}
+    try:
+        img = test_lang.Image(work, "lang2")
+
+        def l1(root):
+            os.makedirs(os.path.join(root, "etc"), exist_ok=True)
+            with open(os.path.join(root, "etc/os-release"), "w") as f:
+                f.write(OS_RELEASE)
+            for d in RUBY_DEBS:
+                test_lang.deb_install(root, debs[d])
+
+        def l2(root):
+            home = os.path.join(root, "usr/local/bundle")
+            os.makedirs(os.path.join(home, "specifications"))
+            shutil.copy2(os.path.join(root, "usr/share/rubygems-integration/all/specifications/rack-2.2.22.gemspec"),
+                         os.path.join(home, "specifications"))
+            shutil.copytree(os.path.join(root, "usr/share/rubygems-integration/all/gems/rack-2.2.22"),
+                            os.path.join(home, "gems/rack-2.2.22"), symlinks=True)
+            with open(os.path.join(home, "specifications/nokogiri-1.15.4-x86_64-linux.gemspec"), "w") as f:
+                f.write(SPEC_VARIANT)
+            with open(os.path.join(home, "specifications/computed.gemspec"), "w") as f:
+                f.write(SPEC_COMPUTED)
+            seen["specs"] = find_specs(root)
+            seen["ruby"] = ruby_specs(root, [p for p in seen["specs"] if "computed" not in p])
+
+        def l3(root):
+            os.unlink(os.path.join(root, "usr/lib/ruby/gems/3.1.0/specifications/minitest-5.15.0.gemspec"))
+
+        img.layer("install Debian ruby packages", l1)
+        img.layer("COPY language package metadata", l2)
+        img.layer("rm minitest's spec", l3)
+
+        m = test_lang.model(exe, img.spec())
+        ma = test_lang.model(exe, img.spec(), "--all-layers")
+        comps = m["components"]
+        dpkg_purls = {c["name"]: c["purl"] for c in comps if c["found_by"] == "dpkg"}
+        ids_seen = [c["id"] for c in comps]
+        r.check("component ids unique", len(ids_seen) == len(set(ids_seen)))
+        twice = [(c["name"], e) for c in comps if c["found_by"] in ("ruby", "php", "dotnet", "rust")
+                 for i, e in enumerate(c["evidence"]) if e in c["evidence"][:i]]
+        r.check("no evidence entry twice", not twice, twice[:5])
+        check_ruby(r, m, ma, seen, ids, dpkg_purls)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print("%d passed, %d failed" % (r.passed, r.failed))
+    sys.exit(1 if r.failed else 0)
+
+
+if __name__ == "__main__":
+    main()
