@@ -180,10 +180,21 @@ def main():
     seed("scan", "java", records(rec("f", "usr/share/java/atinject-jsr330-api-1.0.jar", jar)))
     nested = io.BytesIO()
     with zipfile.ZipFile(nested, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\nImplementation-Title: outer\r\n"
+        z.writestr(zipfile.ZipInfo("META-INF/MANIFEST.MF", (1980, 1, 1, 0, 0, 0)),
+                   "Manifest-Version: 1.0\r\nImplementation-Title: outer\r\n"
                    "Implementation-Version: 1.0\r\n\r\n")
-        z.writestr("lib/atinject-jsr330-api-1.0.jar", jar)
+        z.writestr(zipfile.ZipInfo("lib/atinject-jsr330-api-1.0.jar", (1980, 1, 1, 0, 0, 0)), jar)
     seed("scan", "java-nested", records(rec("f", "app/app.war", nested.getvalue())))
+    seed("scan", "java-maven", records(
+        rec("f", "usr/share/java/slf4j-nop.jar", read("/usr/share/java/slf4j-nop.jar"))))
+    egg = "/usr/lib/python3/dist-packages/oauthlib-3.2.2.egg-info/"
+    seed("scan", "python-egg", records(
+        rec("f", egg[1:] + "PKG-INFO", read(egg + "PKG-INFO")),
+        rec("f", egg[1:] + "requires.txt", read(egg + "requires.txt")),
+        rec("f", egg[1:] + "top_level.txt", read(egg + "top_level.txt")),
+        rec("f", "usr/lib/python3/dist-packages/distro-1.8.0.dist-info/RECORD",
+            read("/usr/lib/python3/dist-packages/distro-1.8.0.dist-info/RECORD")),
+        rec("f", "usr/lib/python3/dist-packages/distro-1.8.0.dist-info/METADATA", metadata[:1500])))
     seed("scan", "golang", records(rec("g", "usr/local/bin/kubectl", go_elf(goinfo))))
     seed("scan", "licfiles", records(rec("f", "opt/app/LICENSE", read("/usr/share/common-licenses/BSD"))))
     seed("scan", "layers", records(
