@@ -796,7 +796,10 @@ struct lb_cache *lb_cache_open(const char *dir, struct lb_log *log)
 	why = check_schema(c, buf, sizeof(buf));
 	if (why)
 		goto fail;
-	if (sqlite3_prepare_v2(c->db, "SELECT sum, payload FROM layers WHERE key = ?1", -1,
+	/* length() of a blob does not read it: an oversized payload is never loaded */
+	if (sqlite3_prepare_v2(c->db, "SELECT sum, length(payload),"
+			       " CASE WHEN length(payload) <= ?2 THEN payload END"
+			       " FROM layers WHERE key = ?1", -1,
 			       &c->get, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO layers (key, sum, payload, size, created, used)"
 			       " VALUES (?1, ?2, ?3, ?4, ?5, ?5)", -1, &c->put, NULL) != SQLITE_OK) {
@@ -968,14 +971,19 @@ int lb_cache_load(struct lb_cache *c, struct lb_layer *l, const unsigned char *d
 	if (c->off)
 		goto out;
 	sqlite3_bind_blob(c->get, 1, key, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(c->get, 2, (sqlite3_int64)LB_CACHE_MAX_RECORD);
 	rc = sqlite3_step(c->get);
 	if (rc == SQLITE_ROW) {
 		const void *s = sqlite3_column_blob(c->get, 0);
 		int slen_db = sqlite3_column_bytes(c->get, 0);
-		const unsigned char *p = sqlite3_column_blob(c->get, 1);
-		size_t n = (size_t)sqlite3_column_bytes(c->get, 1);
+		sqlite3_int64 len = sqlite3_column_int64(c->get, 1);
+		const unsigned char *p = sqlite3_column_blob(c->get, 2);
+		size_t n = (size_t)sqlite3_column_bytes(c->get, 2);
 
-		if (!s || slen_db != 32 || (!p && n) || n > LB_CACHE_MAX_RECORD) {
+		if (len < 0 || (uint64_t)len > LB_CACHE_MAX_RECORD) {
+			lb_log_warn(&l->log, "cache '%s': record of layer 'sha256:%s' ignored: larger than %zu MiB",
+				    c->path, layer_name(diff_id, hex), LB_CACHE_MAX_RECORD >> 20);
+		} else if (!s || slen_db != 32 || (!p && n) || (uint64_t)len != n) {
 			lb_log_warn(&l->log, "cache '%s': record of layer 'sha256:%s' ignored: malformed",
 				    c->path, layer_name(diff_id, hex));
 		} else {

@@ -358,6 +358,12 @@ def run_damage(r, oci, built, ref):
     tampered("bad path", lambda db: put_record(db, key, bad_path), "path not normalised")
     tampered("another layer's record", lambda db: put_record(db, key, recs[app_id][2]),
              "another layer's")
+    def oversized(db):
+        c = sqlite3.connect(db)
+        c.execute("UPDATE layers SET payload = zeroblob(257 << 20) WHERE key = ?", (key,))
+        c.commit()
+        c.close()
+    tampered("payload over 256 MiB", oversized, "larger than 256 MiB")
     huge = payload[:73 + 16] + b"\xff\xff\xff\x7f" + payload[73 + 20:]
     tampered("huge length", lambda db: put_record(db, key, huge), "ignored:")
 
