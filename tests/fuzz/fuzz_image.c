@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!path[0]) {
 		const char *tmp = getenv("TMPDIR");
 
-		snprintf(path, sizeof(path), "%s/lbfuzz-image.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		snprintf(path, sizeof(path), "%s/lbfuzz-image.XXXXXX", fz_tmpdir(tmp));
 		fd = mkstemp(path);
 		if (fd < 0)
 			abort();

@@ -68,7 +68,7 @@ static void setup(void)
 	const char *tmp = getenv("TMPDIR");
 	char p[340];
 
-	snprintf(dir, sizeof(dir), "%s/lbfuzz-scan.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/lbfuzz-scan.XXXXXX", fz_tmpdir(tmp));
 	if (!mkdtemp(dir))
 		abort();
 	snprintf(p, sizeof(p), "%s/blobs", dir);
