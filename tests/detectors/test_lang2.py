@@ -15,7 +15,11 @@ What goes into the image, layer by layer (umoci, as docker build would):
     (/usr/local/bundle) holding a copy of rack's spec and gem directory;
     a spec written with another block variable, %q{} literals and a
     single `license`; a spec that is not a gem specification.
- 3. Deletions: minitest's spec removed.
+    Composer's vendor/composer/installed.json in both formats (Composer 2
+    with install-path and dev packages, Composer 1 as a bare array) and
+    one nested too deep.
+ 3. Deletions: minitest's spec removed; twig/twig removed from the
+    Composer 1 list.
 
 Gem specifications are compared with what the machine's Ruby reads from
 the same files (Gem::Specification.load), when Ruby is installed.  Debian
@@ -59,6 +63,146 @@ SPEC_COMPUTED = """Gem::Specification.new do |s|
 end
 """
 
+# Composer 2's vendor/composer/installed.json (format: Composer's
+# documentation and what `composer install` writes: "packages",
+# "dev-package-names", "install-path" relative to vendor/composer/).  Names,
+# versions, licenses, authors, descriptions and homepages are those the
+# packages publish on Packagist; lbtest/dual-licensed is made up here to
+# prove the rule for a license array of several entries (offered: OR).
+def composer_pkg(name, version, lic, authors, desc, home, install_path=None):
+    p = {"name": name, "version": version, "version_normalized": version.lstrip("v") + ".0",
+         "source": {"type": "git", "url": "https://github.com/%s.git" % name},
+         "require": {"php": ">=8.1"}, "type": "library", "installation-source": "dist",
+         "notification-url": "https://packagist.org/downloads/", "license": lic, "authors": authors,
+         "description": desc, "homepage": home}
+    if install_path:
+        p["install-path"] = install_path
+    return p
+
+
+COMPOSER2 = {"packages": [
+    composer_pkg("psr/log", "3.0.0", ["MIT"], [{"name": "PHP-FIG", "homepage": "https://www.php-fig.org/"}],
+                 "Common interface for logging libraries", "https://github.com/php-fig/log", "../psr/log"),
+    composer_pkg("monolog/monolog", "3.4.0", ["MIT"],
+                 [{"name": "Jordi Boggiano", "email": "j.boggiano@seld.be", "homepage": "https://seld.be"}],
+                 "Sends your logs to files, sockets, inboxes, databases and various web services",
+                 "https://github.com/Seldaek/monolog", "../monolog/monolog"),
+    composer_pkg("symfony/console", "v6.3.4", ["MIT"],
+                 [{"name": "Fabien Potencier", "email": "fabien@symfony.com"},
+                  {"name": "Symfony Community", "homepage": "https://symfony.com/contributors"}],
+                 "Eases the creation of beautiful and testable command line interfaces", "https://symfony.com",
+                 "../symfony/console"),
+    composer_pkg("symfony/polyfill-mbstring", "v1.28.0", ["MIT"],
+                 [{"name": "Nicolas Grekas", "email": "p@tchwork.com"},
+                  {"name": "Symfony Community", "homepage": "https://symfony.com/contributors"}],
+                 "Symfony polyfill for the Mbstring extension", "https://symfony.com", "../symfony/polyfill-mbstring"),
+    composer_pkg("doctrine/instantiator", "2.0.0", ["MIT"],
+                 [{"name": "Marco Pivetta", "email": "ocramius@gmail.com", "homepage": "https://ocramius.github.io/"}],
+                 "A small, lightweight utility to instantiate objects in PHP without invoking their constructors",
+                 "https://www.doctrine-project.org/projects/instantiator.html", "../doctrine/instantiator"),
+    composer_pkg("lbtest/dual-licensed", "1.0.0", ["GPL-2.0-or-later", "MIT"], [], "", "", "../lbtest/dual-licensed"),
+], "dev": True, "dev-package-names": ["doctrine/instantiator"]}
+
+# Composer 1: a top-level array, no install-path (packages in vendor/NAME).
+COMPOSER1 = [
+    composer_pkg("twig/twig", "v3.7.1", ["BSD-3-Clause"],
+                 [{"name": "Fabien Potencier", "email": "fabien@symfony.com"},
+                  {"name": "Twig Team", "role": "Contributors"},
+                  {"name": "Armin Ronacher", "email": "armin.ronacher@active-4.com", "role": "Project Founder"}],
+                 "Twig, the flexible, fast, and secure template language for PHP", "https://twig.symfony.com"),
+    composer_pkg("symfony/polyfill-mbstring", "v1.28.0", ["MIT"],
+                 [{"name": "Nicolas Grekas", "email": "p@tchwork.com"}],
+                 "Symfony polyfill for the Mbstring extension", "https://symfony.com"),
+]
+
+MIT_PSR_LOG = """Copyright (c) 2012 PHP Framework Interoperability Group
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in
+all copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN
+THE SOFTWARE.
+"""
+
+
+def write_composer(root):
+    app = os.path.join(root, "srv/app/vendor")
+    os.makedirs(os.path.join(app, "composer"))
+    with open(os.path.join(app, "composer/installed.json"), "w") as f:
+        json.dump(COMPOSER2, f, indent=4)
+    for p in COMPOSER2["packages"]:
+        d = os.path.join(app, p["name"], "src")
+        os.makedirs(d)
+        with open(os.path.join(d, "Placeholder.php"), "w") as f:
+            f.write("<?php\n")
+    with open(os.path.join(app, "psr/log/LICENSE"), "w") as f:
+        f.write(MIT_PSR_LOG)
+    legacy = os.path.join(root, "srv/legacy/vendor")
+    os.makedirs(os.path.join(legacy, "composer"))
+    with open(os.path.join(legacy, "composer/installed.json"), "w") as f:
+        json.dump(COMPOSER1, f, indent=4)
+    for p in COMPOSER1:
+        os.makedirs(os.path.join(legacy, p["name"]))
+        with open(os.path.join(legacy, p["name"], "Mbstring.php"), "w") as f:
+            f.write("<?php\n")
+    bad = os.path.join(root, "srv/broken/vendor/composer")
+    os.makedirs(bad)
+    with open(os.path.join(bad, "installed.json"), "w") as f:
+        f.write('{"packages": [' * 200)
+
+
+def check_php(r, m, ma, ids):
+    refs = {x["id"]: x for x in m["refs"]}
+    php = [c for c in m["components"] if c["found_by"] == "php"]
+    bad = [(c["name"], c["declared"]) for c in php if c["declared"] and not test_lang.expr_ok(c["declared"], ids, refs)]
+    r.check("php: every declared license is a valid expression", not bad, bad)
+    want = {(p["name"], p["version"]) for p in COMPOSER2["packages"] + COMPOSER1} - {("twig/twig", "v3.7.1")}
+    got = {(c["name"], c["version"]) for c in php}
+    r.check("php: the packages of both installed.json formats (%d)" % len(want), got == want and len(php) == len(want),
+            "missing %r extra %r" % (sorted(want - got), sorted(got - want)))
+    by = {c["name"]: c for c in php}
+    sc = by.get("symfony/console", {})
+    r.check("php: purl, version as written, authors, homepage, summary",
+            sc.get("purl") == "pkg:composer/symfony/console@v6.3.4" and sc.get("version") == "v6.3.4"
+            and sc.get("author") == "Fabien Potencier <fabien@symfony.com>, Symfony Community"
+            and sc.get("homepage") == "https://symfony.com" and sc.get("declared") == "MIT"
+            and sc.get("summary") == "Eases the creation of beautiful and testable command line interfaces"
+            and sc.get("introduced") == 1, sc)
+    pm = by.get("symfony/polyfill-mbstring", {})
+    r.check("php: a package in two vendor directories is one component with two locations",
+            sorted(metadata_paths(pm)) == ["/srv/app/vendor/composer/installed.json",
+                                           "/srv/legacy/vendor/composer/installed.json"], pm)
+    r.check("php: files from install-path (Composer 2) and from vendor/NAME (Composer 1)",
+            "/srv/app/vendor/symfony/polyfill-mbstring/src/Placeholder.php" in pm.get("files", [])
+            and "/srv/legacy/vendor/symfony/polyfill-mbstring/Mbstring.php" in pm.get("files", []), pm.get("files"))
+    pl = by.get("psr/log", {})
+    r.check("php: psr/log's LICENSE file is evidence, MIT concluded",
+            any(e["kind"] == "license-text" and e["path"] == "/srv/app/vendor/psr/log/LICENSE" for e in pl.get("evidence", []))
+            and pl.get("concluded") == "MIT" and pl.get("author") == "PHP-FIG", pl)
+    di = by.get("doctrine/instantiator", {})
+    r.check("php: a development package says so", di.get("props", {}).get("composer:dev") == "true"
+            and "composer:dev" not in sc.get("props", {}), di.get("props"))
+    dl = by.get("lbtest/dual-licensed", {})
+    r.check("php: a license array is offered (OR)", dl.get("declared") == "GPL-2.0-or-later OR MIT", dl.get("declared"))
+    r.check("php: a list nested too deep is a warning",
+            any("/srv/broken/vendor/composer/installed.json" in w for w in m.get("warnings", [])), m.get("warnings"))
+    gone = [c for c in ma["components"] if c["found_by"] == "php" and c["name"] == "twig/twig"]
+    r.check("php: all layers: twig introduced by layer 2, removed by layer 3",
+            len(gone) == 1 and gone[0]["introduced"] == 1 and gone[0]["removed"] == 2
+            and gone[0]["declared"] == "BSD-3-Clause", gone)
+
 
 def run(*cmd, **kw):
     return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
@@ -97,6 +241,11 @@ def ruby_specs(root, paths):
         f, name, ver, lic, plat, home = line.split("\t")
         out["/" + os.path.relpath(f, root)] = (name, ver, [x for x in lic.split("|") if x], plat, home)
     return out
+
+
+def write_json(path, obj):
+    with open(path, "w") as f:
+        json.dump(obj, f, indent=4)
 
 
 def find_specs(root):
@@ -218,13 +367,16 @@ def main():
                 f.write(SPEC_COMPUTED)
             seen["specs"] = find_specs(root)
             seen["ruby"] = ruby_specs(root, [p for p in seen["specs"] if "computed" not in p])
+            write_composer(root)
 
         def l3(root):
             os.unlink(os.path.join(root, "usr/lib/ruby/gems/3.1.0/specifications/minitest-5.15.0.gemspec"))
+            os.unlink(os.path.join(root, "srv/legacy/vendor/composer/installed.json"))
+            write_json(os.path.join(root, "srv/legacy/vendor/composer/installed.json"), COMPOSER1[1:])
 
         img.layer("install Debian ruby packages", l1)
         img.layer("COPY language package metadata", l2)
-        img.layer("rm minitest's spec", l3)
+        img.layer("rm minitest's spec; composer remove twig/twig", l3)
 
         m = test_lang.model(exe, img.spec())
         ma = test_lang.model(exe, img.spec(), "--all-layers")
@@ -236,6 +388,7 @@ def main():
                  for i, e in enumerate(c["evidence"]) if e in c["evidence"][:i]]
         r.check("no evidence entry twice", not twice, twice[:5])
         check_ruby(r, m, ma, seen, ids, dpkg_purls)
+        check_php(r, m, ma, ids)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("%d passed, %d failed" % (r.passed, r.failed))

@@ -1,0 +1,469 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * php: packages Composer installed.
+ *
+ * Reads vendor/composer/installed.json, the list Composer writes of what
+ * it installed into that vendor directory: an array of packages
+ * (Composer 1) or {"packages": [...], "dev-package-names": [...]}
+ * (Composer 2).  Each package has "name" ("vendor/package"), "version" as
+ * written ("v6.3.4"; kept so, also in the purl, which the purl spec does
+ * not ask to change), "license" (an array of SPDX ids: Composer's rule is
+ * that several are offered, OR), "authors", "homepage", "description".
+ *
+ * Files: the package's directory ("install-path", relative to
+ * vendor/composer/, in Composer 2; vendor/NAME in Composer 1).  One
+ * package, one component: the same name and version in several vendor
+ * directories is one component with one evidence entry per list.  A
+ * Composer 2 development package says so ("composer:dev").
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detector.h"
+#include "hashmap.h"
+#include "scan.h"
+
+#define INSTALLED_MAX (16u << 20)    /* ~5 KB a package */
+#define JSON_DEPTH_MAX 64            /* real lists nest 5 deep */
+#define FIELD_MAX 4096
+#define MAX_LICENSES 16
+#define MAX_AUTHORS 32
+#define MAX_PACKAGES 100000
+#define MAX_FILES_PER_PKG 100000
+
+static const char suffix[] = "/vendor/composer/installed.json";
+
+struct rec {
+	struct lb_component *c;
+	int vis_min, vis_max;
+	int hid_min, removed;
+};
+
+struct state {
+	struct rec *v;
+	size_t n, cap;
+	struct lb_hashmap by_key;
+	struct lb_arena mem;
+};
+
+static int wants(const struct lb_entry *e)
+{
+	if (e->type != LB_FT_FILE)
+		return LB_WANT_NO;
+	return lb_str_has_suffix(e->path, suffix) ? LB_WANT_YES : LB_WANT_NO;
+}
+
+static void *state_new(void)
+{
+	struct state *st = lb_xcalloc(1, sizeof(*st));
+
+	lb_hashmap_init(&st->by_key);
+	lb_arena_init(&st->mem);
+	return st;
+}
+
+static void state_free(void *vst)
+{
+	struct state *st = vst;
+
+	if (!st)
+		return;
+	free(st->v);
+	lb_hashmap_release(&st->by_key);
+	lb_arena_release(&st->mem);
+	free(st);
+}
+
+/* 1 when brackets nest at most max deep (strings skipped). */
+static int depth_ok(const char *p, size_t len, int max)
+{
+	int depth = 0, in_str = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char ch = p[i];
+
+		if (in_str) {
+			if (ch == '\\')
+				i++;
+			else if (ch == '"')
+				in_str = 0;
+		} else if (ch == '"') {
+			in_str = 1;
+		} else if (ch == '[' || ch == '{') {
+			if (++depth > max)
+				return 0;
+		} else if (ch == ']' || ch == '}') {
+			depth--;
+		}
+	}
+	return 1;
+}
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+
+	return s && *s ? s : NULL;
+}
+
+/* ---- licenses ---- */
+
+struct joined {
+	struct lb_norm_result r[MAX_LICENSES];
+	size_t n;
+};
+
+static const char *joined_text(void *ctx, const char *words)
+{
+	struct joined *j = ctx;
+
+	for (size_t i = 0; i < j->n; i++)
+		for (size_t k = 0; k < j->r[i].nrefs; k++)
+			if (strcmp(j->r[i].refs[k].id, words) == 0)
+				return j->r[i].refs[k].text;
+	return NULL;
+}
+
+/* Offers every license (OR): each normalised on its own, then joined. */
+static int set_offered(struct lb_scan *s, struct lb_component *c, const char *const *names, size_t n)
+{
+	struct joined j = { .n = 0 };
+	struct lb_buf expr, raw;
+	int rc = LB_SPDX_EEMPTY;
+
+	lb_buf_init(&expr, LB_SPDX_MAX_LEN);
+	lb_buf_init(&raw, LB_SPDX_MAX_LEN);
+	for (size_t i = 0; i < n && j.n < MAX_LICENSES; i++) {
+		if (lb_license_normalize(names[i], LB_LIC_SPDX, &j.r[j.n]) != 0)
+			continue;
+		lb_buf_addf(&expr, "%s(%s)", expr.len ? " OR " : "", j.r[j.n].expr);
+		lb_buf_addf(&raw, "%s%s", raw.len ? ", " : "", names[i]);
+		j.n++;
+	}
+	if (j.n == 1)
+		rc = lb_comp_set_license(&s->model, c, LB_LIC_DECLARED, raw.p, LB_LIC_SPDX, NULL, NULL);
+	else if (j.n > 1 && lb_comp_set_license(&s->model, c, LB_LIC_DECLARED, expr.p, LB_LIC_SPDX,
+						joined_text, &j) == 0) {
+		lb_comp_set(&c->declared_raw, raw.p);
+		rc = 0;
+	}
+	for (size_t i = 0; i < j.n; i++)
+		lb_norm_result_release(&j.r[i]);
+	lb_buf_release(&expr);
+	lb_buf_release(&raw);
+	return rc;
+}
+
+static void read_license(struct lb_scan *s, struct lb_component *c, const json_t *pkg,
+			 const struct lb_entry *e, const char *name)
+{
+	const json_t *lic = json_object_get(pkg, "license");
+	const char *names[MAX_LICENSES];
+	size_t n = 0;
+
+	if (json_is_string(lic) && *json_string_value(lic)) {
+		names[n++] = json_string_value(lic);
+	} else if (json_is_array(lic)) {
+		size_t i;
+		const json_t *v;
+
+		json_array_foreach(lic, i, v)
+			if (json_is_string(v) && *json_string_value(v) && n < MAX_LICENSES)
+				names[n++] = json_string_value(v);
+	}
+	if (n && set_offered(s, c, names, n) == 0) {
+		lb_comp_add_evidence(c, LB_EV_METADATA, e->path, e->layer, "license", c->declared_raw);
+		return;
+	}
+	lb_comp_add_evidence(c, LB_EV_METADATA, e->path, e->layer, NULL, name);
+	lb_comp_add_evidence(c, LB_EV_NOTE, e->path, e->layer, NULL, "installed.json declares no license");
+}
+
+/* ---- files ---- */
+
+static size_t view_lower_bound(const struct lb_scan *s, const char *key)
+{
+	size_t lo = 0, hi = s->view.n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(s->view.v[mid]->path, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The files under the package's directory: install-path relative to
+ * vendor/composer/, else vendor/NAME. */
+static void add_files(struct lb_scan *s, struct rec *r, const struct lb_entry *e, const json_t *pkg,
+		      const char *name)
+{
+	const char *ip = jstr(pkg, "install-path");
+	size_t cl = strlen(e->path) - strlen("/installed.json");   /* .../vendor/composer */
+	char *raw, norm[4200], *prefix;
+	size_t pl, nf = 0;
+	int n;
+
+	if (ip && strlen(ip) < 4000)
+		raw = ip[0] == '/' ? lb_xstrdup(ip) : lb_xasprintf("%.*s/%s", (int)cl, e->path, ip);
+	else if (strlen(name) < 4000)
+		raw = lb_xasprintf("%.*s/%s", (int)(cl - strlen("/composer")), e->path, name);
+	else
+		return;
+	n = lb_path_normalize(raw, norm, sizeof(norm));
+	free(raw);
+	if (n <= 0)
+		return;
+	prefix = lb_xasprintf("%s/", norm);
+	pl = strlen(prefix);
+	for (size_t i = view_lower_bound(s, prefix); i < s->view.n && nf < MAX_FILES_PER_PKG; i++) {
+		const struct lb_entry *f = s->view.v[i];
+
+		if (strncmp(f->path, prefix, pl) != 0)
+			break;
+		if (f->type == LB_FT_DIR)
+			continue;
+		nf++;
+		lb_comp_add_file(r->c, f->path);
+		if ((int)f->layer > r->vis_max)
+			r->vis_max = f->layer;
+	}
+	free(prefix);
+}
+
+/* ---- scan ---- */
+
+static struct rec *get_rec(struct state *st, const char *key, int *found)
+{
+	uint32_t *slot = lb_hashmap_put(&st->by_key, lb_arena_strdup(&st->mem, key), strlen(key),
+					(uint32_t)st->n, found);
+
+	if (*found)
+		return &st->v[*slot];
+	lb_xgrow((void **)&st->v, &st->cap, st->n + 1, sizeof(*st->v));
+	memset(&st->v[st->n], 0, sizeof(st->v[0]));
+	st->v[st->n].vis_min = st->v[st->n].vis_max = -1;
+	st->v[st->n].hid_min = st->v[st->n].removed = -1;
+	return &st->v[st->n++];
+}
+
+static void fill(struct lb_scan *s, struct lb_component *c, const json_t *pkg, const struct lb_entry *e,
+		 const char *name)
+{
+	const char *slash = strchr(name, '/');
+	const json_t *authors = json_object_get(pkg, "authors");
+	char *lower = lb_xstrdup(name), *ns = NULL;
+	struct lb_buf b;
+
+	for (char *q = lower; *q; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q - 'A' + 'a');
+	if (slash) {
+		ns = lb_xstrndup(lower, (size_t)(slash - name));
+		c->purl = lb_purl("composer", ns, lower + (slash - name) + 1, c->version, NULL, 0);
+	} else {
+		c->purl = lb_purl("composer", NULL, lower, c->version, NULL, 0);
+	}
+	free(ns);
+	free(lower);
+	lb_buf_init(&b, FIELD_MAX);
+	if (json_is_array(authors)) {
+		size_t i;
+		const json_t *a;
+
+		json_array_foreach(authors, i, a) {
+			const char *an = json_is_object(a) ? jstr(a, "name") : NULL;
+			const char *am = json_is_object(a) ? jstr(a, "email") : NULL;
+
+			if (i >= MAX_AUTHORS || (!an && !am))
+				continue;
+			if (an && am)
+				lb_buf_addf(&b, "%s%s <%s>", b.len ? ", " : "", an, am);
+			else
+				lb_buf_addf(&b, "%s%s", b.len ? ", " : "", an ? an : am);
+		}
+	}
+	lb_comp_set(&c->author, b.len ? b.p : NULL);
+	lb_buf_release(&b);
+	lb_comp_set(&c->homepage, jstr(pkg, "homepage"));
+	lb_comp_set(&c->summary, jstr(pkg, "description"));
+	read_license(s, c, pkg, e, name);
+}
+
+/* 1 when name is in Composer 2's "dev-package-names". */
+static int is_dev(const json_t *devs, const char *name)
+{
+	size_t i;
+	const json_t *v;
+
+	if (!json_is_array(devs))
+		return 0;
+	json_array_foreach(devs, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), name) == 0)
+			return 1;
+	return 0;
+}
+
+static void one_package(struct lb_scan *s, struct state *st, const struct lb_entry *e, int visible,
+			const json_t *pkg, const json_t *devs)
+{
+	const char *name = jstr(pkg, "name"), *version = jstr(pkg, "version");
+	struct rec *r;
+	char *key;
+	int found;
+
+	if (!name || strlen(name) > FIELD_MAX || (version && strlen(version) > FIELD_MAX))
+		return;
+	key = lb_xasprintf("%s\x1f%s", name, version ? version : "");
+	r = get_rec(st, key, &found);
+	free(key);
+	if (!found) {
+		r->c = lb_model_add(&s->model, LB_COMP_LIBRARY, name, version, "php");
+		fill(s, r->c, pkg, e, name);
+		if (is_dev(devs, name))
+			lb_comp_add_prop(r->c, "composer:dev", "true");
+	} else {
+		lb_comp_add_evidence(r->c, LB_EV_METADATA, e->path, e->layer, NULL, name);
+	}
+	if (visible) {
+		if (r->vis_min < 0 || e->layer < r->vis_min)
+			r->vis_min = e->layer;
+		if (e->layer > r->vis_max)
+			r->vis_max = e->layer;
+		add_files(s, r, e, pkg, name);
+	} else {
+		int h = lb_scan_hidden_by(s, e);
+
+		if (h < 0)
+			h = lb_scan_deleted_in(s, e->path, e->layer);
+		if (h < 0)
+			h = (int)s->nlayers - 1;
+		if (r->hid_min < 0 || e->layer < r->hid_min)
+			r->hid_min = e->layer;
+		if (h > r->removed)
+			r->removed = h;
+	}
+}
+
+static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const void *data, size_t len)
+{
+	struct state *st = vst;
+	int visible = lb_scan_visible(s, e);
+	const json_t *pkgs, *devs = NULL, *pkg;
+	json_t *root;
+	json_error_t err;
+	const char *p = data;
+	size_t i;
+
+	if ((!visible && !s->all_layers) || !p)
+		return 0;
+	if (e->flags & LB_EF_TRUNCATED) {
+		lb_scan_warn(s, "'%s': larger than %u MiB: not read", e->path, INSTALLED_MAX >> 20);
+		return 0;
+	}
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+		p += 3;
+		len -= 3;
+	}
+	if (!depth_ok(p, len, JSON_DEPTH_MAX)) {
+		lb_scan_warn(s, "'%s' in layer %u: JSON nested deeper than %d: not read", e->path, e->layer + 1,
+			     JSON_DEPTH_MAX);
+		return 0;
+	}
+	root = json_loadb(p, len, 0, &err);
+	pkgs = root;                                     /* Composer 1: an array */
+	if (json_is_object(root)) {                      /* Composer 2 */
+		pkgs = json_object_get(root, "packages");
+		devs = json_object_get(root, "dev-package-names");
+	}
+	if (!json_is_array(pkgs)) {
+		lb_scan_warn(s, "'%s' in layer %u: not a Composer package list (%s): not read", e->path,
+			     e->layer + 1, root ? "no \"packages\" array" : err.text);
+		json_decref(root);
+		return 0;
+	}
+	json_array_foreach(pkgs, i, pkg) {
+		if (i >= MAX_PACKAGES)
+			break;
+		if (json_is_object(pkg))
+			one_package(s, st, e, visible, pkg, devs);
+	}
+	json_decref(root);
+	return 0;
+}
+
+/* ---- finish ---- */
+
+static void link_owners(struct lb_scan *s, struct state *st)
+{
+	struct lb_hashmap own;
+
+	lb_hashmap_init(&own);
+	for (size_t i = 0; i < s->model.n; i++) {
+		const struct lb_component *c = s->model.v[i];
+
+		if (c->type != LB_COMP_OS_PACKAGE)
+			continue;
+		for (size_t k = 0; k < c->nfiles; k++) {
+			int found;
+
+			lb_hashmap_put(&own, c->files[k], strlen(c->files[k]), (uint32_t)i, &found);
+		}
+	}
+	for (size_t i = 0; i < st->n && own.count; i++) {
+		struct lb_component *c = st->v[i].c;
+
+		for (size_t k = 0; k < c->nev; k++) {
+			const char *path = c->ev[k].path, *owner;
+			uint32_t *slot;
+			int dup = 0;
+
+			if (c->ev[k].kind != LB_EV_METADATA || !path ||
+			    !(slot = lb_hashmap_get(&own, path, strlen(path))))
+				continue;
+			owner = s->model.v[*slot]->purl ? s->model.v[*slot]->purl : s->model.v[*slot]->name;
+			for (size_t j = 0; j < c->nprops && !dup; j++)
+				dup = strcmp(c->props[j].name, "owned-by") == 0 && strcmp(c->props[j].value, owner) == 0;
+			if (!dup)
+				lb_comp_add_prop(c, "owned-by", owner);
+		}
+	}
+	lb_hashmap_release(&own);
+}
+
+static int finish(struct lb_scan *s, void *vst)
+{
+	struct state *st = vst;
+
+	for (size_t i = 0; i < st->n; i++) {
+		struct rec *r = &st->v[i];
+
+		if (r->vis_min >= 0) {
+			r->c->introduced = r->vis_min;
+			r->c->last_changed = r->vis_max;
+			r->c->removed = -1;
+		} else {
+			r->c->introduced = r->hid_min;
+			r->c->last_changed = r->hid_min;
+			r->c->removed = r->removed;
+		}
+	}
+	link_owners(s, st);
+	return 0;
+}
+
+const struct lb_detector lb_detector_php = {
+	.name = "php",
+	.max_size = INSTALLED_MAX,
+	.wants = wants,
+	.state_new = state_new,
+	.state_free = state_free,
+	.scan = scan,
+	.finish = finish,
+};
