@@ -187,7 +187,45 @@ static void replace_ref(char **expr, const char *id, const char *with)
 
 /* The LicenseRef-s of the concluded (else declared) license whose texts are
  * known licenses are replaced by them in the concluded license. */
-static void resolve_refs(struct lb_scan *s, struct lb_component *c)
+/* What a LicenseRef's text was found to be: refs are shared by packages
+ * (util-linux's seven binary packages, one copyright file), so each text
+ * is identified once. */
+struct memo {
+	char *id;
+	char *expr;             /* the license it is, or NULL */
+	char *why;
+};
+
+struct memos {
+	struct memo *v;
+	size_t n, cap;
+};
+
+static const struct memo *identify_ref(struct lb_scan *s, struct memos *ms, const char *id)
+{
+	const struct lb_license_ref *ref;
+	struct lb_licmatch_result r;
+	struct memo *m;
+
+	for (size_t i = 0; i < ms->n; i++)
+		if (strcmp(ms->v[i].id, id) == 0)
+			return &ms->v[i];
+	lb_xgrow((void **)&ms->v, &ms->cap, ms->n + 1, sizeof(*ms->v));
+	m = &ms->v[ms->n++];
+	m->id = lb_xstrdup(id);
+	m->expr = m->why = NULL;
+	ref = lb_model_find_ref(&s->model, id);
+	if (!ref || !ref->text || lb_licmatch_identify(ref->text, strlen(ref->text), &r) != 0)
+		return m;
+	if (r.n == 1 && good(&r.v[0])) {
+		m->expr = lb_xstrdup(r.v[0].expr);
+		m->why = lb_xasprintf("%s is %s (%s, score %.2f)", id, r.v[0].expr, r.v[0].matcher, r.v[0].score);
+	}
+	lb_licmatch_result_release(&r);
+	return m;
+}
+
+static void resolve_refs(struct lb_scan *s, struct memos *ms, struct lb_component *c)
 {
 	const char *from = c->concluded ? c->concluded : c->declared;
 	char *expr, *orig;
@@ -202,24 +240,14 @@ static void resolve_refs(struct lb_scan *s, struct lb_component *c)
 	while ((p = strstr(p, "LicenseRef-")) != NULL) {
 		size_t n = strspn(p, "LicenseRef-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.");
 		char *id = lb_xstrndup(p, n);
-		const struct lb_license_ref *ref = lb_model_find_ref(&s->model, id);
-		struct lb_licmatch_result r;
+		const struct memo *m = identify_ref(s, ms, id);
 
 		p += n;
-		if (!ref || !ref->text || lb_licmatch_identify(ref->text, strlen(ref->text), &r) != 0) {
-			free(id);
-			continue;
-		}
-		if (r.n == 1 && good(&r.v[0])) {
-			char *why = lb_xasprintf("%s is %s (%s, score %.2f)", id, r.v[0].expr, r.v[0].matcher,
-						 r.v[0].score);
-
-			replace_ref(&expr, id, r.v[0].expr);
-			lb_comp_add_evidence(c, LB_EV_LICENSE_TEXT, NULL, -1, "LicenseRef", why);
-			free(why);
+		if (m->expr) {
+			replace_ref(&expr, id, m->expr);
+			lb_comp_add_evidence(c, LB_EV_LICENSE_TEXT, NULL, -1, "LicenseRef", m->why);
 			changed = 1;
 		}
-		lb_licmatch_result_release(&r);
 		free(id);
 	}
 	if (changed)
@@ -307,9 +335,19 @@ static int finish(struct lb_scan *s, void *vst)
 	for (size_t i = 0; i < nd; i++)
 		free(dirs[i].dir);
 	free(dirs);
-	for (size_t i = 0; i < s->model.n; i++) {
-		resolve_refs(s, s->model.v[i]);
-		identify_copyright(s, s->model.v[i]);
+	{
+		struct memos ms = { 0 };
+
+		for (size_t i = 0; i < s->model.n; i++) {
+			resolve_refs(s, &ms, s->model.v[i]);
+			identify_copyright(s, s->model.v[i]);
+		}
+		for (size_t i = 0; i < ms.n; i++) {
+			free(ms.v[i].id);
+			free(ms.v[i].expr);
+			free(ms.v[i].why);
+		}
+		free(ms.v);
 	}
 	return 0;
 }
