@@ -13,6 +13,7 @@ extern const struct lb_detector lb_detector_java;
 extern const struct lb_detector lb_detector_golang;
 extern const struct lb_detector lb_detector_ruby;
 extern const struct lb_detector lb_detector_php;
+extern const struct lb_detector lb_detector_dotnet;
 
 const struct lb_detector *const lb_detectors[] = {
 	&lb_detector_os_release,
@@ -25,6 +26,7 @@ const struct lb_detector *const lb_detectors[] = {
 	&lb_detector_java,
 	&lb_detector_ruby,
 	&lb_detector_php,
+	&lb_detector_dotnet,
 	&lb_detector_licfiles,   /* last: it reads what the others found */
 };
 

@@ -17,9 +17,10 @@ What goes into the image, layer by layer (umoci, as docker build would):
     single `license`; a spec that is not a gem specification.
     Composer's vendor/composer/installed.json in both formats (Composer 2
     with install-path and dev packages, Composer 1 as a bare array) and
-    one nested too deep.
+    one nested too deep.  Two published .NET applications' deps.json, one
+    of them self-contained (a runtime pack).
  3. Deletions: minitest's spec removed; twig/twig removed from the
-    Composer 1 list.
+    Composer 1 list; the second .NET application removed.
 
 Gem specifications are compared with what the machine's Ruby reads from
 the same files (Gem::Specification.load), when Ruby is installed.  Debian
@@ -204,6 +205,93 @@ def check_php(r, m, ma, ids):
             and gone[0]["declared"] == "BSD-3-Clause", gone)
 
 
+# APP.deps.json as `dotnet publish` writes it (format: the .NET runtime's
+# design docs, docs/design/features/host-dependency-resolution and
+# DotNetCore.deps.json): "targets" lists each library's assets, "libraries"
+# its type.  Package names and versions are real NuGet packages; sha512
+# values are left empty except one, in the format deps.json writes.
+def deps_json(app, pkgs, runtimepack=None):
+    tfm = ".NETCoreApp,Version=v8.0"
+    targets = {"%s/1.0.0" % app: {"dependencies": {n: v for n, v, _ in pkgs}, "runtime": {app + ".dll": {}}}}
+    libs = {"%s/1.0.0" % app: {"type": "project", "serviceable": False, "sha512": ""}}
+    for n, v, assets in pkgs:
+        targets["%s/%s" % (n, v)] = assets
+        libs["%s/%s" % (n, v)] = {"type": "package", "serviceable": True, "sha512": "",
+                                  "path": "%s/%s" % (n.lower(), v), "hashPath": "%s.%s.nupkg.sha512" % (n.lower(), v)}
+    if runtimepack:
+        key = "runtimepack.%s/%s" % runtimepack
+        targets[key] = {"runtime": {"System.Private.CoreLib.dll": {"assemblyVersion": "8.0.0.0", "fileVersion": "8.0.23.53103"}}}
+        libs[key] = {"type": "runtimepack", "serviceable": False, "sha512": ""}
+        tfm_key = tfm + "/linux-x64"
+    else:
+        tfm_key = tfm
+    return {"runtimeTarget": {"name": tfm_key if runtimepack else tfm, "signature": ""}, "compilationOptions": {},
+            "targets": {tfm_key: targets}, "libraries": libs}
+
+
+NEWTONSOFT = ("Newtonsoft.Json", "13.0.3", {"runtime": {"lib/net6.0/Newtonsoft.Json.dll":
+                                                        {"assemblyVersion": "13.0.0.0", "fileVersion": "13.0.3.27908"}}})
+WEBAPP_PKGS = [
+    NEWTONSOFT,
+    ("Serilog", "3.1.1", {"runtime": {"lib/net7.0/Serilog.dll": {"assemblyVersion": "2.0.0.0", "fileVersion": "3.1.1.0"}}}),
+    ("SQLitePCLRaw.lib.e_sqlite3", "2.1.6", {"runtimeTargets": {"runtimes/linux-x64/native/libe_sqlite3.so":
+                                                                 {"rid": "linux-x64", "assetType": "native"}}}),
+    ("Microsoft.Extensions.Logging.Abstractions", "8.0.0", {"runtime": {
+        "lib/net8.0/Microsoft.Extensions.Logging.Abstractions.dll": {"assemblyVersion": "8.0.0.0", "fileVersion": "8.0.23.53103"}}}),
+]
+WORKER_PKGS = [
+    NEWTONSOFT,
+    ("Polly", "7.2.4", {"runtime": {"lib/netstandard2.0/Polly.dll": {"assemblyVersion": "7.0.0.0", "fileVersion": "7.2.4.982"}}}),
+]
+
+
+def write_dotnet(root):
+    web = os.path.join(root, "app/webapp")
+    os.makedirs(os.path.join(web, "runtimes/linux-x64/native"))
+    d = deps_json("WebApp", WEBAPP_PKGS)
+    d["libraries"]["Newtonsoft.Json/13.0.3"]["sha512"] = (
+        "sha512-HrC5BXdl00IP9zeV+0Z848QWPAoCr9P3bDEZguI+gkLcBKAOxix/tLEAAHC+UvDNPv4a2d18lOReHMOagPa+zQ==")
+    write_json(os.path.join(web, "WebApp.deps.json"), d)
+    for f in ("WebApp.dll", "Newtonsoft.Json.dll", "Serilog.dll", "Microsoft.Extensions.Logging.Abstractions.dll",
+              "runtimes/linux-x64/native/libe_sqlite3.so"):
+        with open(os.path.join(web, f), "wb") as fh:
+            fh.write(b"MZ placeholder\n")
+    wk = os.path.join(root, "app/worker")
+    os.makedirs(wk)
+    write_json(os.path.join(wk, "Worker.deps.json"),
+               deps_json("Worker", WORKER_PKGS, ("Microsoft.NETCore.App.Runtime.linux-x64", "8.0.0")))
+    with open(os.path.join(wk, "Polly.dll"), "wb") as fh:
+        fh.write(b"MZ placeholder\n")
+
+
+def check_dotnet(r, m, ma):
+    dn = [c for c in m["components"] if c["found_by"] == "dotnet"]
+    want = {(n, v) for n, v, _ in WEBAPP_PKGS}
+    got = {(c["name"], c["version"]) for c in dn}
+    r.check("dotnet: the packages of the deps.json left (%d), not the project" % len(want),
+            got == want and len(dn) == len(want), "missing %r extra %r" % (sorted(want - got), sorted(got - want)))
+    by = {c["name"]: c for c in dn}
+    nj = by.get("Newtonsoft.Json", {})
+    r.check("dotnet: purl, NOASSERTION with a note, the sha512",
+            nj.get("purl") == "pkg:nuget/Newtonsoft.Json@13.0.3" and nj.get("declared") is None
+            and any(e["kind"] == "note" and "license" in (e["detail"] or "") for e in nj.get("evidence", []))
+            and nj.get("props", {}).get("nuget:sha512", "").startswith("HrC5BXdl") and nj.get("introduced") == 1, nj)
+    r.check("dotnet: the published assembly is the package's file",
+            nj.get("files") == ["/app/webapp/Newtonsoft.Json.dll"], nj.get("files"))
+    sq = by.get("SQLitePCLRaw.lib.e_sqlite3", {})
+    r.check("dotnet: a RID-specific native asset at its path",
+            sq.get("files") == ["/app/webapp/runtimes/linux-x64/native/libe_sqlite3.so"], sq.get("files"))
+    gone = {c["name"]: c for c in ma["components"] if c["found_by"] == "dotnet"}
+    po, rt = gone.get("Polly", {}), gone.get("Microsoft.NETCore.App.Runtime.linux-x64", {})
+    r.check("dotnet: all layers: the removed worker's Polly and runtime pack (introduced by layer 2, removed by layer 3)",
+            po.get("introduced") == 1 and po.get("removed") == 2 and rt.get("purl") ==
+            "pkg:nuget/Microsoft.NETCore.App.Runtime.linux-x64@8.0.0" and rt.get("removed") == 2, (po, rt))
+    nja = gone.get("Newtonsoft.Json", {})
+    r.check("dotnet: all layers: Newtonsoft.Json in two applications is one component with two locations",
+            sorted(metadata_paths(nja)) == ["/app/webapp/WebApp.deps.json", "/app/worker/Worker.deps.json"]
+            and nja.get("removed") == -1, nja)
+
+
 def run(*cmd, **kw):
     return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
 
@@ -368,15 +456,17 @@ def main():
             seen["specs"] = find_specs(root)
             seen["ruby"] = ruby_specs(root, [p for p in seen["specs"] if "computed" not in p])
             write_composer(root)
+            write_dotnet(root)
 
         def l3(root):
             os.unlink(os.path.join(root, "usr/lib/ruby/gems/3.1.0/specifications/minitest-5.15.0.gemspec"))
             os.unlink(os.path.join(root, "srv/legacy/vendor/composer/installed.json"))
             write_json(os.path.join(root, "srv/legacy/vendor/composer/installed.json"), COMPOSER1[1:])
+            shutil.rmtree(os.path.join(root, "app/worker"))
 
         img.layer("install Debian ruby packages", l1)
         img.layer("COPY language package metadata", l2)
-        img.layer("rm minitest's spec; composer remove twig/twig", l3)
+        img.layer("rm minitest's spec; composer remove twig/twig; rm -r /app/worker", l3)
 
         m = test_lang.model(exe, img.spec())
         ma = test_lang.model(exe, img.spec(), "--all-layers")
@@ -389,6 +479,7 @@ def main():
         r.check("no evidence entry twice", not twice, twice[:5])
         check_ruby(r, m, ma, seen, ids, dpkg_purls)
         check_php(r, m, ma, ids)
+        check_dotnet(r, m, ma)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("%d passed, %d failed" % (r.passed, r.failed))

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * dotnet: NuGet packages of .NET applications.
+ *
+ * Reads APP.deps.json, the dependency manifest `dotnet build` and
+ * `dotnet publish` write next to an application (and the shared
+ * frameworks' own, e.g. Microsoft.NETCore.App.deps.json).  Its "libraries"
+ * object has one entry per dependency, keyed "Name/Version", with a
+ * "type": "package" (from NuGet) and "runtimepack" (the runtime of a
+ * self-contained application, also a NuGet package) are reported;
+ * "project" and "reference" entries are the application's own code.
+ *
+ * deps.json carries no license: the declared license stays NOASSERTION
+ * and a note says so (the package's .nuspec on nuget.org has it).
+ *
+ * Files: the runtime and native assets the "targets" section lists for
+ * the package, where they are next to the deps.json (as published: at
+ * the asset's path, or flattened to its file name).  One package, one
+ * component: the same name and version in several applications is one
+ * component with one evidence entry per deps.json.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detector.h"
+#include "hashmap.h"
+#include "scan.h"
+
+#define DEPS_MAX (16u << 20)         /* ASP.NET apps: ~300 KB */
+#define JSON_DEPTH_MAX 64            /* real ones nest 6 deep */
+#define FIELD_MAX 4096
+#define MAX_LIBRARIES 100000
+#define MAX_ASSETS 10000
+
+struct rec {
+	struct lb_component *c;
+	int vis_min, vis_max;
+	int hid_min, removed;
+};
+
+struct state {
+	struct rec *v;
+	size_t n, cap;
+	struct lb_hashmap by_key;
+	struct lb_arena mem;
+};
+
+static int wants(const struct lb_entry *e)
+{
+	const char *base = strrchr(e->path, '/');
+
+	if (e->type != LB_FT_FILE || !base || strlen(base) <= 11)
+		return LB_WANT_NO;
+	return lb_str_has_suffix(base, ".deps.json") ? LB_WANT_YES : LB_WANT_NO;
+}
+
+static void *state_new(void)
+{
+	struct state *st = lb_xcalloc(1, sizeof(*st));
+
+	lb_hashmap_init(&st->by_key);
+	lb_arena_init(&st->mem);
+	return st;
+}
+
+static void state_free(void *vst)
+{
+	struct state *st = vst;
+
+	if (!st)
+		return;
+	free(st->v);
+	lb_hashmap_release(&st->by_key);
+	lb_arena_release(&st->mem);
+	free(st);
+}
+
+/* 1 when brackets nest at most max deep (strings skipped). */
+static int depth_ok(const char *p, size_t len, int max)
+{
+	int depth = 0, in_str = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char ch = p[i];
+
+		if (in_str) {
+			if (ch == '\\')
+				i++;
+			else if (ch == '"')
+				in_str = 0;
+		} else if (ch == '"') {
+			in_str = 1;
+		} else if (ch == '[' || ch == '{') {
+			if (++depth > max)
+				return 0;
+		} else if (ch == ']' || ch == '}') {
+			depth--;
+		}
+	}
+	return 1;
+}
+
+static struct rec *get_rec(struct state *st, const char *key, int *found)
+{
+	uint32_t *slot = lb_hashmap_put(&st->by_key, lb_arena_strdup(&st->mem, key), strlen(key),
+					(uint32_t)st->n, found);
+
+	if (*found)
+		return &st->v[*slot];
+	lb_xgrow((void **)&st->v, &st->cap, st->n + 1, sizeof(*st->v));
+	memset(&st->v[st->n], 0, sizeof(st->v[0]));
+	st->v[st->n].vis_min = st->v[st->n].vis_max = -1;
+	st->v[st->n].hid_min = st->v[st->n].removed = -1;
+	return &st->v[st->n++];
+}
+
+/* ---- files ---- */
+
+/* Adds dir/rel when the final view has it as a file; 1 when it did. */
+static int add_file(struct lb_scan *s, struct rec *r, const char *dir, const char *rel, size_t rl)
+{
+	char raw[8400], norm[8400];
+	const struct lb_entry *f;
+
+	/* assets are paths inside the package: never ".." nor absolute */
+	if (rl == 0 || rl >= 4096 || rel[0] == '/' || strstr(rel, ".."))
+		return 0;
+	snprintf(raw, sizeof(raw), "%s/%.*s", dir, (int)rl, rel);
+	if (lb_path_normalize(raw, norm, sizeof(norm)) <= 0 || !(f = lb_scan_lookup(s, norm)) ||
+	    f->type == LB_FT_DIR)
+		return 0;
+	for (size_t i = 0; i < r->c->nfiles; i++)
+		if (strcmp(r->c->files[i], f->path) == 0)
+			return 1;
+	lb_comp_add_file(r->c, f->path);
+	if ((int)f->layer > r->vis_max)
+		r->vis_max = f->layer;
+	return 1;
+}
+
+/* The assets of targets[*][key]: "runtime", "native", "resources", and the
+ * RID-specific "runtimeTargets" of portable applications. */
+static void add_files(struct lb_scan *s, struct rec *r, const char *dir, const json_t *targets, const char *key)
+{
+	static const char *const kinds[] = { "runtime", "native", "resources", "runtimeTargets" };
+	const char *tname;
+	const json_t *t;
+	size_t n = 0;
+
+	if (!json_is_object(targets))
+		return;
+	json_object_foreach((json_t *)targets, tname, t) {
+		const json_t *lib = json_object_get(t, key);
+
+		if (!json_is_object(lib))
+			continue;
+		for (size_t k = 0; k < LB_ARRAY_SIZE(kinds); k++) {
+			const json_t *assets = json_object_get(lib, kinds[k]), *v;
+			const char *asset;
+
+			if (!json_is_object(assets))
+				continue;
+			json_object_foreach((json_t *)assets, asset, v) {
+				const char *base = strrchr(asset, '/');
+
+				if (n++ >= MAX_ASSETS)
+					return;
+				if (!add_file(s, r, dir, asset, strlen(asset)) && base)
+					add_file(s, r, dir, base + 1, strlen(base + 1));
+			}
+		}
+	}
+}
+
+/* ---- scan ---- */
+
+static void one_library(struct lb_scan *s, struct state *st, const struct lb_entry *e, int visible,
+			const char *key, const json_t *lib, const json_t *targets, const char *dir)
+{
+	const char *type = json_string_value(json_object_get(lib, "type"));
+	const char *sha = json_string_value(json_object_get(lib, "sha512"));
+	const char *slash = strrchr(key, '/');
+	struct rec *r;
+	char *name, *rkey;
+	int found;
+
+	if (!type || (strcmp(type, "package") != 0 && strcmp(type, "runtimepack") != 0))
+		return;
+	if (!slash || slash == key || !slash[1] || strlen(key) > FIELD_MAX)
+		return;
+	/* a self-contained app's runtime: "runtimepack.Microsoft.NETCore.App.Runtime.linux-x64/8.0.0" */
+	if (strcmp(type, "runtimepack") == 0 && lb_str_has_prefix(key, "runtimepack.") && slash - key > 12)
+		name = lb_xstrndup(key + 12, (size_t)(slash - key - 12));
+	else
+		name = lb_xstrndup(key, (size_t)(slash - key));
+	rkey = lb_xasprintf("%s\x1f%s", name, slash + 1);
+	r = get_rec(st, rkey, &found);
+	free(rkey);
+	if (!found) {
+		struct lb_component *c = lb_model_add(&s->model, LB_COMP_LIBRARY, name, slash + 1, "dotnet");
+
+		r->c = c;
+		c->purl = lb_purl("nuget", NULL, name, slash + 1, NULL, 0);
+		lb_comp_add_evidence(c, LB_EV_METADATA, e->path, e->layer, "libraries", key);
+		lb_comp_add_evidence(c, LB_EV_NOTE, e->path, e->layer, NULL,
+				     "deps.json declares no license (the package's .nuspec does)");
+		if (strcmp(type, "runtimepack") == 0)
+			lb_comp_add_prop(c, "dotnet:type", type);
+		if (sha && lb_str_has_prefix(sha, "sha512-") && strlen(sha) < 200)
+			lb_comp_add_prop(c, "nuget:sha512", sha + 7);
+	} else {
+		lb_comp_add_evidence(r->c, LB_EV_METADATA, e->path, e->layer, "libraries", key);
+	}
+	free(name);
+	if (visible) {
+		if (r->vis_min < 0 || e->layer < r->vis_min)
+			r->vis_min = e->layer;
+		if (e->layer > r->vis_max)
+			r->vis_max = e->layer;
+		add_files(s, r, dir, targets, key);
+	} else {
+		int h = lb_scan_hidden_by(s, e);
+
+		if (h < 0)
+			h = lb_scan_deleted_in(s, e->path, e->layer);
+		if (h < 0)
+			h = (int)s->nlayers - 1;
+		if (r->hid_min < 0 || e->layer < r->hid_min)
+			r->hid_min = e->layer;
+		if (h > r->removed)
+			r->removed = h;
+	}
+}
+
+static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const void *data, size_t len)
+{
+	struct state *st = vst;
+	int visible = lb_scan_visible(s, e);
+	const json_t *libs, *lib;
+	const char *key, *p = data;
+	json_t *root;
+	json_error_t err;
+	char *dir;
+	size_t n = 0;
+
+	if ((!visible && !s->all_layers) || !p)
+		return 0;
+	if (e->flags & LB_EF_TRUNCATED) {
+		lb_scan_warn(s, "'%s': larger than %u MiB: not read", e->path, DEPS_MAX >> 20);
+		return 0;
+	}
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+		p += 3;
+		len -= 3;
+	}
+	if (!depth_ok(p, len, JSON_DEPTH_MAX)) {
+		lb_scan_warn(s, "'%s' in layer %u: JSON nested deeper than %d: not read", e->path, e->layer + 1,
+			     JSON_DEPTH_MAX);
+		return 0;
+	}
+	root = json_loadb(p, len, 0, &err);
+	libs = json_object_get(root, "libraries");
+	if (!json_is_object(libs)) {
+		lb_scan_warn(s, "'%s' in layer %u: not a .NET dependency manifest (%s): not read", e->path,
+			     e->layer + 1, root ? "no \"libraries\" object" : err.text);
+		json_decref(root);
+		return 0;
+	}
+	dir = lb_xstrndup(e->path, (size_t)(strrchr(e->path, '/') - e->path));
+	json_object_foreach((json_t *)libs, key, lib) {
+		if (n++ >= MAX_LIBRARIES)
+			break;
+		if (json_is_object(lib))
+			one_library(s, st, e, visible, key, lib, json_object_get(root, "targets"), dir);
+	}
+	free(dir);
+	json_decref(root);
+	return 0;
+}
+
+/* ---- finish ---- */
+
+static void link_owners(struct lb_scan *s, struct state *st)
+{
+	struct lb_hashmap own;
+
+	lb_hashmap_init(&own);
+	for (size_t i = 0; i < s->model.n; i++) {
+		const struct lb_component *c = s->model.v[i];
+
+		if (c->type != LB_COMP_OS_PACKAGE)
+			continue;
+		for (size_t k = 0; k < c->nfiles; k++) {
+			int found;
+
+			lb_hashmap_put(&own, c->files[k], strlen(c->files[k]), (uint32_t)i, &found);
+		}
+	}
+	for (size_t i = 0; i < st->n && own.count; i++) {
+		struct lb_component *c = st->v[i].c;
+
+		for (size_t k = 0; k < c->nev; k++) {
+			const char *path = c->ev[k].path, *owner;
+			uint32_t *slot;
+			int dup = 0;
+
+			if (c->ev[k].kind != LB_EV_METADATA || !path ||
+			    !(slot = lb_hashmap_get(&own, path, strlen(path))))
+				continue;
+			owner = s->model.v[*slot]->purl ? s->model.v[*slot]->purl : s->model.v[*slot]->name;
+			for (size_t j = 0; j < c->nprops && !dup; j++)
+				dup = strcmp(c->props[j].name, "owned-by") == 0 && strcmp(c->props[j].value, owner) == 0;
+			if (!dup)
+				lb_comp_add_prop(c, "owned-by", owner);
+		}
+	}
+	lb_hashmap_release(&own);
+}
+
+static int finish(struct lb_scan *s, void *vst)
+{
+	struct state *st = vst;
+
+	for (size_t i = 0; i < st->n; i++) {
+		struct rec *r = &st->v[i];
+
+		if (r->vis_min >= 0) {
+			r->c->introduced = r->vis_min;
+			r->c->last_changed = r->vis_max;
+			r->c->removed = -1;
+		} else {
+			r->c->introduced = r->hid_min;
+			r->c->last_changed = r->hid_min;
+			r->c->removed = r->removed;
+		}
+	}
+	link_owners(s, st);
+	return 0;
+}
+
+const struct lb_detector lb_detector_dotnet = {
+	.name = "dotnet",
+	.max_size = DEPS_MAX,
+	.wants = wants,
+	.state_new = state_new,
+	.state_free = state_free,
+	.scan = scan,
+	.finish = finish,
+};
