@@ -14,6 +14,7 @@ extern const struct lb_detector lb_detector_golang;
 extern const struct lb_detector lb_detector_ruby;
 extern const struct lb_detector lb_detector_php;
 extern const struct lb_detector lb_detector_dotnet;
+extern const struct lb_detector lb_detector_rust;
 
 const struct lb_detector *const lb_detectors[] = {
 	&lb_detector_os_release,
@@ -27,6 +28,7 @@ const struct lb_detector *const lb_detectors[] = {
 	&lb_detector_ruby,
 	&lb_detector_php,
 	&lb_detector_dotnet,
+	&lb_detector_rust,
 	&lb_detector_licfiles,   /* last: it reads what the others found */
 };
 
