@@ -51,13 +51,33 @@ static uint32_t hash_word(const char *s, size_t n)
 	return h ? h : 1;
 }
 
-static int cmp_equiv(const void *k, const void *e)
-{
-	return strcmp(k, (*(const char *const(*)[2])e)[0]);
-}
-
 /* The normalised form of a source word into out (cap > MAX_WORD):
  * lower case, equivalent words folded.  Returns its length. */
+/* The equivalent words' first column as a small hash set: a word not in
+ * it (nearly all of them) costs one hash.  Filled once, read-only. */
+#define EQUIV_SLOTS 256
+static struct {
+	uint32_t h;
+	int idx;                 /* -1: empty */
+} equiv_set[EQUIV_SLOTS];
+static pthread_once_t equiv_once = PTHREAD_ONCE_INIT;
+
+static void equiv_init(void)
+{
+	for (size_t i = 0; i < EQUIV_SLOTS; i++)
+		equiv_set[i].idx = -1;
+	for (size_t i = 0; i < lb_license_nequiv_words && i < EQUIV_SLOTS / 2; i++) {
+		const char *w = lb_license_equiv_words[i][0];
+		uint32_t h = hash_word(w, strlen(w));
+		size_t at = h % EQUIV_SLOTS;
+
+		while (equiv_set[at].idx >= 0)
+			at = (at + 1) % EQUIV_SLOTS;
+		equiv_set[at].h = h;
+		equiv_set[at].idx = (int)i;
+	}
+}
+
 static size_t norm_word(const char *s, size_t n, char *out)
 {
 	const char *const(*eq)[2];
@@ -69,10 +89,20 @@ static size_t norm_word(const char *s, size_t n, char *out)
 		out[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
 	}
 	out[k] = '\0';
-	if (n > MAX_WORD)
+	if (n > MAX_WORD || k >= 64)
 		return k;
-	eq = bsearch(out, lb_license_equiv_words, lb_license_nequiv_words, sizeof(*lb_license_equiv_words),
-		     cmp_equiv);
+	pthread_once(&equiv_once, equiv_init);
+	eq = NULL;
+	{
+		uint32_t h = hash_word(out, k);
+
+		for (size_t at = h % EQUIV_SLOTS; equiv_set[at].idx >= 0; at = (at + 1) % EQUIV_SLOTS)
+			if (equiv_set[at].h == h &&
+			    strcmp(lb_license_equiv_words[equiv_set[at].idx][0], out) == 0) {
+				eq = &lb_license_equiv_words[equiv_set[at].idx];
+				break;
+			}
+	}
 	if (eq) {
 		k = strlen((*eq)[1]);
 		memcpy(out, (*eq)[1], k + 1);
@@ -229,12 +259,30 @@ static struct {
 static pthread_once_t db_once = PTHREAD_ONCE_INIT;
 
 /* Splits a template into segments; returns the count (segs may be NULL to count). */
+/* The next "<<" in s[0..n), or NULL: memchr is far cheaper than memmem
+ * on the many short spans between a template's markers. */
+static const char *next_marker(const char *s, size_t n)
+{
+	const char *end = s + n;
+
+	while (s < end) {
+		const char *lt = memchr(s, '<', (size_t)(end - s));
+
+		if (!lt || lt + 1 >= end)
+			return NULL;
+		if (lt[1] == '<')
+			return lt;
+		s = lt + 1;
+	}
+	return NULL;
+}
+
 static size_t parse_template(const char *s, size_t n, struct seg *segs)
 {
 	size_t k = 0, i = 0;
 
 	while (i < n) {
-		const char *lt = memmem(s + i, n - i, "<<", 2);
+		const char *lt = next_marker(s + i, n - i);
 		const char *gt;
 		size_t a = i;
 
@@ -428,93 +476,68 @@ static int indexed(const char *id)
 	return !lb_str_has_suffix(id, "-or-later") && !strstr(id, "-invariants-");
 }
 
-/* LSD radix sorts (stable): qsort was two thirds of the index build. */
-static void radix_u64(uint64_t *a, size_t n)
-{
-	uint64_t *tmp = lb_xmalloc((n ? n : 1) * sizeof(*tmp)), *src = a, *dst = tmp;
-
-	for (unsigned shift = 0; shift < 64; shift += 8) {
-		size_t count[257] = { 0 };
-
-		for (size_t i = 0; i < n; i++)
-			count[((src[i] >> shift) & 0xff) + 1]++;
-		for (size_t b = 0; b < 256; b++)
-			count[b + 1] += count[b];
-		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
-		src = dst;
-		dst = src == a ? tmp : a;
-	}
-	/* eight passes: the result is back in a */
-	free(tmp);
-}
-
+/* LSD radix sort (stable): qsort was two thirds of the index build. */
 static void radix_pairs(struct pair *a, size_t n)
 {
+	/* four passes of 16 bits: half the passes of bytes, for a count
+	 * array that still fits the cache */
 	struct pair *tmp = lb_xmalloc((n ? n : 1) * sizeof(*tmp)), *src = a, *dst = tmp;
+	size_t *count = lb_xmalloc((65536 + 1) * sizeof(*count));
 
-	for (unsigned shift = 0; shift < 64; shift += 8) {
-		size_t count[257] = { 0 };
-
+	for (unsigned shift = 0; shift < 64; shift += 16) {
+		memset(count, 0, (65536 + 1) * sizeof(*count));
 		for (size_t i = 0; i < n; i++)
-			count[((src[i].key >> shift) & 0xff) + 1]++;
-		for (size_t b = 0; b < 256; b++)
+			count[((src[i].key >> shift) & 0xffff) + 1]++;
+		for (size_t b = 0; b < 65536; b++)
 			count[b + 1] += count[b];
 		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i].key >> shift) & 0xff]++] = src[i];
+			dst[count[(src[i].key >> shift) & 0xffff]++] = src[i];
 		src = dst;
 		dst = src == a ? tmp : a;
 	}
+	/* four passes: the result is back in a */
+	free(count);
 	free(tmp);
 }
 
 static void db_build(void)
 {
 	struct pair *pairs;
-	uint64_t **uniq;                /* per template: its distinct 3-grams */
-	size_t np = 0;
+	size_t np = 0, w = 0;
 
 	db.n = lb_license_ntemplates;
 	db.t = lb_xcalloc(db.n, sizeof(*db.t));
-	uniq = lb_xcalloc(db.n, sizeof(*uniq));
 	for (size_t i = 0; i < db.n; i++) {
 		struct tmpl *tp = &db.t[i];
-		uint64_t *sh;
-		size_t ns = 0;
 
 		tp->t = &lb_license_templates[i];
 		tmpl_words(tp);
 		tp->indexed = indexed(tp->t->id);
-		if (tp->nref < 3)
-			continue;
-		sh = lb_xmalloc((tp->nref - 2) * sizeof(*sh));
-		for (size_t k = 0; k + 2 < tp->nref; k++)
-			sh[ns++] = shingle(tp->ref + k);
-		radix_u64(sh, ns);
-		for (size_t k = 0; k < ns; k++)
-			if (!k || sh[k] != sh[k - 1])
-				sh[tp->nsh++] = sh[k];
-		if (tp->indexed) {
-			uniq[i] = sh;
-			np += tp->nsh;
-		} else {
-			free(sh);
-		}
+		if (tp->nref >= 3)
+			np += tp->nref - 2;
 	}
-	/* sized exactly: a growing array doubled the peak memory */
+	/* every (3-gram, template) pair, sorted by 3-gram in one stable radix
+	 * sort (templates stay in order), then made distinct: a template's
+	 * count of distinct 3-grams falls out of the same pass */
 	pairs = lb_xmalloc((np ? np : 1) * sizeof(*pairs));
 	np = 0;
-	for (size_t i = 0; i < db.n; i++) {
-		for (size_t k = 0; uniq[i] && k < db.t[i].nsh; k++) {
-			pairs[np].key = uniq[i][k];
+	for (size_t i = 0; i < db.n; i++)
+		for (size_t k = 0; k + 2 < db.t[i].nref; k++) {
+			pairs[np].key = shingle(db.t[i].ref + k);
 			pairs[np].tpl = (uint32_t)i;
 			np++;
 		}
-		free(uniq[i]);
-	}
-	free(uniq);
-	/* stable by key: equal keys keep their templates in order */
 	radix_pairs(pairs, np);
+	for (size_t i = 0; i < np; i++) {
+		/* equal keys are together, templates ascending within them, so
+		 * a repeat is the pair before (never yet overwritten: w < i then) */
+		if (i > 0 && pairs[i - 1].key == pairs[i].key && pairs[i - 1].tpl == pairs[i].tpl)
+			continue;
+		db.t[pairs[i].tpl].nsh++;
+		if (db.t[pairs[i].tpl].indexed)
+			pairs[w++] = pairs[i];
+	}
+	np = w;
 	db.npairs = np;
 	db.ptpl = lb_xmalloc((np ? np : 1) * sizeof(*db.ptpl));
 	for (size_t i = 0; i < np; i++)
