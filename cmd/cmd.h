@@ -27,6 +27,14 @@ void lb_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void lb_print_log(const struct lb_log *log, int quiet);
 /* Maps a core status to an exit code. */
 int lb_exit_code(int status);
+/* Shows a scan's progress on stderr (a line rewritten four times a
+ * second) while it runs, only when stderr is a terminal and not quiet;
+ * NULL when not shown.  lb_progress_stop(NULL) does nothing. */
+struct lb_progress;
+struct lb_progress_view;
+struct lb_progress_view *lb_progress_start(struct lb_progress *p, int quiet);
+void lb_progress_stop(struct lb_progress_view *v);
+
 /* The help text of a command; NULL when there is no such command. */
 const char *lb_command_help(const char *name);
 

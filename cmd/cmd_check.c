@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "detector.h"
 #include "policy.h"
+#include "progress.h"
 #include "scan.h"
 
 /* Prints a string from the image for a terminal: bytes that are not
@@ -203,7 +204,16 @@ int cmd_check(int argc, char **argv)
 	}
 	if (!no_cache)
 		so.cache = open_cache(cache_dir, quiet);
-	r = lb_scan_run(argv[optind], &so, &s);
+	{
+		struct lb_progress prog = { 0 };
+		struct lb_progress_view *pv;
+
+		so.progress = &prog;
+		pv = lb_progress_start(&prog, quiet);
+		r = lb_scan_run(argv[optind], &so, &s);
+		lb_progress_stop(pv);
+		so.progress = NULL;
+	}
 	lb_cache_free(so.cache);
 	if (r) {
 		lb_print_log(&s->log, quiet);

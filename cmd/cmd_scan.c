@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "detector.h"
 #include "emit.h"
+#include "progress.h"
 #include "scan.h"
 
 struct output {
@@ -242,7 +243,16 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (!no_cache)
 		so.cache = open_cache(cache_dir, quiet);
-	r = lb_scan_run(argv[optind], &so, &s);
+	{
+		struct lb_progress prog = { 0 };
+		struct lb_progress_view *pv;
+
+		so.progress = &prog;
+		pv = lb_progress_start(&prog, quiet);
+		r = lb_scan_run(argv[optind], &so, &s);
+		lb_progress_stop(pv);
+		so.progress = NULL;
+	}
 	/* every output is attempted; the first failure is the exit status */
 	for (size_t i = 0; r == 0 && i < nouts; i++) {
 		int e = emit_one(s, &outs[i], &s->log);

@@ -1191,6 +1191,8 @@ static void *walk_worker(void *arg)
 				continue;     /* streamed in the sequential pass */
 		}
 		walk_one(job->img, l, job->wo, NULL);
+		if (job->wo->progress)
+			atomic_fetch_add(&job->wo->progress->layers_done, 1);
 	}
 	return NULL;
 }
@@ -1234,6 +1236,8 @@ static int walk_sequential(struct lb_image *img, struct lb_layer *layers, const 
 			}
 			lb_src_pull(&member, lb_tar_read, &r);
 			walk_one(img, &layers[i], wo, &member);
+			if (wo->progress)
+				atomic_fetch_add(&wo->progress->layers_done, 1);
 			used = 1;
 			pending--;
 		}

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "progress.h"
+
 void lb_scan_warn(struct lb_scan *s, const char *fmt, ...)
 {
 	va_list ap;
@@ -143,6 +145,7 @@ int lb_scan_run(const char *spec, const struct lb_scan_opts *o, struct lb_scan *
 		.ndetectors = o->ndetectors,
 		.max_retained = LB_DEFAULT_MAX_RETAINED,
 		.cache = o->cache,
+		.progress = o->progress,
 	};
 	unsigned jobs = o->jobs;
 	int r;
@@ -162,6 +165,8 @@ int lb_scan_run(const char *spec, const struct lb_scan_opts *o, struct lb_scan *
 		jobs = n > 0 ? (unsigned)n : 1;
 	}
 	s->nlayers = lb_image_nlayers(s->img);
+	if (o->progress)
+		atomic_store(&o->progress->nlayers, (unsigned)s->nlayers);
 	s->layers = lb_xcalloc(s->nlayers ? s->nlayers : 1, sizeof(*s->layers));
 	r = lb_image_walk(s->img, s->layers, &wo, jobs, &s->log);
 	if (r)

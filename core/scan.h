@@ -24,6 +24,7 @@ struct lb_scan_opts {
 	size_t ndetectors;
 	int all_layers;                            /* also report what later layers removed */
 	struct lb_cache *cache;                    /* per-layer cache (cache.h); NULL: none */
+	struct lb_progress *progress;              /* walk progress (progress.h); NULL: none */
 };
 
 /* What the os-release detector found; fields NULL when absent. */

@@ -46,6 +46,8 @@ static la_ssize_t read_cb(struct archive *a, void *ctx, const void **out)
 		return -1;
 	}
 	*out = w->buf;
+	if (w->o->progress)
+		atomic_fetch_add(&w->o->progress->bytes, (uint_fast64_t)r);
 	return r;
 }
 

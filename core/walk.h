@@ -14,6 +14,7 @@
 
 #include "detector.h"
 #include "layer.h"
+#include "progress.h"
 #include "stream.h"
 
 #define LB_MAX_ENTRIES_PER_LAYER 10000000u
@@ -27,6 +28,7 @@ struct lb_walk_opts {
 	size_t ndetectors;                  /* at most 32 */
 	uint64_t max_retained;              /* per layer */
 	struct lb_cache *cache;             /* layers read from and stored to (cache.h); NULL: none */
+	struct lb_progress *progress;       /* counters to add to (progress.h); NULL: none */
 };
 
 /*

@@ -504,6 +504,24 @@ def run_cli(r, oci):
                     "exit %d %r" % (rc, err))
 
 
+def run_progress(r):
+    """Progress goes to stderr only when it is a terminal (script(1) gives
+    the command a pseudo-terminal), and never with -q or into a pipe."""
+    sample = os.path.join(HERE, "..", "..", "examples", "sample.oci.tar")
+    if not shutil.which("script"):
+        return r.check("script(1) is installed for the progress test", False)
+    cmd = "%s scan --no-cache %s >/dev/null" % (r.exe, sample)
+    tty = subprocess.run(["script", "-qec", cmd, "/dev/null"], stdout=subprocess.PIPE, timeout=120)
+    shown = tty.stdout.decode(errors="replace")
+    r.check("scan at a terminal shows its progress on stderr, then wipes the line",
+            tty.returncode == 0 and "layerbom: layers 4/4" in shown and shown.rstrip("\n").endswith("\r"), shown[-300:])
+    quiet = subprocess.run(["script", "-qec", cmd.replace(" scan ", " scan -q "), "/dev/null"],
+                           stdout=subprocess.PIPE, timeout=120)
+    r.check("scan -q at a terminal shows no progress", b"layerbom: layers" not in quiet.stdout, quiet.stdout[-300:])
+    rc, _, err = r.lb("scan", "--no-cache", sample)
+    r.check("scan into a pipe shows no progress", rc == 0 and "layerbom: layers" not in err, err)
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit("usage: test_images.py LAYERBOM")
@@ -521,6 +539,7 @@ def main():
         run_platforms(r)
         run_multi_image(r)
         run_big_layer(r)
+        run_progress(r)
     print("# %.1f s" % (time.monotonic() - start))
     print("%d passed, %d failed" % (r.passed, r.failed))
     sys.exit(1 if r.failed else 0)
