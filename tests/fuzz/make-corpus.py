@@ -25,6 +25,7 @@ OUT = os.path.join(HERE, "corpus")
 sys.path.insert(0, os.path.join(ROOT, "tests", "detectors"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import test_apk  # noqa: E402  (the Alpine blocks, from real packages' values)
+import test_lang2  # noqa: E402  (Composer, .NET and Cargo values of real packages)
 
 
 def read(path, limit=None):
@@ -195,6 +196,22 @@ def main():
         rec("f", "usr/lib/python3/dist-packages/distro-1.8.0.dist-info/RECORD",
             read("/usr/lib/python3/dist-packages/distro-1.8.0.dist-info/RECORD")),
         rec("f", "usr/lib/python3/dist-packages/distro-1.8.0.dist-info/METADATA", metadata[:1500])))
+    seed("scan", "php", records(
+        rec("f", "srv/app/vendor/composer/installed.json", json.dumps(test_lang2.COMPOSER2, indent=1)),
+        rec("f", "srv/legacy/vendor/composer/installed.json", json.dumps(test_lang2.COMPOSER1))))
+    seed("scan", "dotnet", records(
+        rec("f", "app/webapp/WebApp.deps.json",
+            json.dumps(test_lang2.deps_json("WebApp", test_lang2.WEBAPP_PKGS))),
+        rec("f", "app/worker/Worker.deps.json",
+            json.dumps(test_lang2.deps_json("Worker", test_lang2.WORKER_PKGS,
+                                            ("Microsoft.NETCore.App.Runtime.linux-x64", "8.0.0"))))))
+    seed("scan", "rust", records(
+        rec("f", "src/rg/Cargo.lock", test_lang2.cargo_lock(test_lang2.RG_LOCK_PKGS)),
+        rec("f", "src/other/Cargo.lock", test_lang2.cargo_lock(test_lang2.OTHER_LOCK_PKGS, 1))))
+    spec = "/usr/share/rubygems-integration/all/specifications/dotenv-2.4.0.gemspec"
+    seed("scan", "ruby", records(rec("f", spec[1:], read(spec)),
+                                 rec("f", "var/lib/gems/3.1.0/specifications/variant-1.0.gemspec",
+                                     test_lang2.SPEC_VARIANT)))
     seed("scan", "golang", records(rec("g", "usr/local/bin/kubectl", go_elf(goinfo))))
     seed("scan", "licfiles", records(rec("f", "opt/app/LICENSE", read("/usr/share/common-licenses/BSD"))))
     seed("scan", "layers", records(
@@ -246,7 +263,7 @@ def main():
 
     # --- layer: raw layer blobs
     members = [("etc/", "dir", b""), ("etc/os-release", "file", os_release),
-               ("var/lib/dpkg/status", "file", status.encode()),
+               ("var/lib/dpkg/status", "file", dpkg_paragraphs(["base-files"]).encode()),
                ("usr/lib/os-release", "symlink", "../../etc/os-release"),
                ("etc/hard", "hardlink", "etc/os-release"),
                ("app/node_modules/.wh.old", "file", b""), ("opt/.wh..wh..opq", "file", b""),
