@@ -423,6 +423,45 @@ int lb_comp_set_license(struct lb_model *m, struct lb_component *c,
 	return 0;
 }
 
+void lb_model_link_owners(struct lb_model *m)
+{
+	struct lb_hashmap own;
+
+	lb_hashmap_init(&own);
+	for (size_t i = 0; i < m->n; i++) {
+		const struct lb_component *c = m->v[i];
+
+		if (c->type != LB_COMP_OS_PACKAGE)
+			continue;
+		for (size_t k = 0; k < c->nfiles; k++) {
+			int found;
+
+			lb_hashmap_put(&own, c->files[k], strlen(c->files[k]), (uint32_t)i, &found);
+		}
+	}
+	for (size_t i = 0; i < m->n && own.count; i++) {
+		struct lb_component *c = m->v[i];
+
+		if (c->type == LB_COMP_OS_PACKAGE || c->type == LB_COMP_OS)
+			continue;
+		for (size_t k = 0; k < c->nev; k++) {
+			const char *path = c->ev[k].path, *owner;
+			uint32_t *slot;
+			int dup = 0;
+
+			if (c->ev[k].kind != LB_EV_METADATA || !path ||
+			    !(slot = lb_hashmap_get(&own, path, strlen(path))))
+				continue;
+			owner = m->v[*slot]->purl ? m->v[*slot]->purl : m->v[*slot]->name;
+			for (size_t j = 0; j < c->nprops && !dup; j++)
+				dup = strcmp(c->props[j].name, "owned-by") == 0 && strcmp(c->props[j].value, owner) == 0;
+			if (!dup)
+				lb_comp_add_prop(c, "owned-by", owner);
+		}
+	}
+	lb_hashmap_release(&own);
+}
+
 static int strcmp_null(const char *a, const char *b)
 {
 	if (!a || !b)

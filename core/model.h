@@ -166,6 +166,15 @@ const char *lb_model_add_ref(struct lb_model *m, const char *id, const char *nam
 			     const char *text);
 const struct lb_license_ref *lb_model_find_ref(const struct lb_model *m, const char *id);
 
+/*
+ * Links every component but the OS packages and the distribution whose
+ * metadata file (an LB_EV_METADATA evidence path) an OS package owns to
+ * that package: a property "owned-by" with its PURL (else its name).
+ * Debian's python3-six is one thing with two identities, linked, not two
+ * unexplained entries.  Call once, after the detectors.
+ */
+void lb_model_link_owners(struct lb_model *m);
+
 /* Sorts components and refs, makes ids unique.  Call once, after the
  * detectors. */
 void lb_model_finish(struct lb_model *m);

@@ -176,6 +176,7 @@ int lb_scan_run(const char *spec, const struct lb_scan_opts *o, struct lb_scan *
 	if (r)
 		return r;
 	add_os_component(s);
+	lb_model_link_owners(&s->model);
 	lb_model_finish(&s->model);
 	return 0;
 }

@@ -479,43 +479,6 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 
 /* Links each component to the OS package that owns one of its metadata
  * files: the component stays, the link says it is the same thing. */
-static void link_owners(struct lb_scan *s, struct state *st)
-{
-	struct lb_hashmap own;
-
-	lb_hashmap_init(&own);
-	for (size_t i = 0; i < s->model.n; i++) {
-		const struct lb_component *c = s->model.v[i];
-
-		if (c->type != LB_COMP_OS_PACKAGE)
-			continue;
-		for (size_t k = 0; k < c->nfiles; k++) {
-			int found;
-
-			lb_hashmap_put(&own, c->files[k], strlen(c->files[k]), (uint32_t)i, &found);
-		}
-	}
-	for (size_t i = 0; i < st->n && own.count; i++) {
-		struct lb_component *c = st->v[i].c;
-
-		for (size_t k = 0; k < c->nev; k++) {
-			const char *path = c->ev[k].path, *owner;
-			uint32_t *slot;
-			int dup = 0;
-
-			if (c->ev[k].kind != LB_EV_METADATA || !path ||
-			    !(slot = lb_hashmap_get(&own, path, strlen(path))))
-				continue;
-			owner = s->model.v[*slot]->purl ? s->model.v[*slot]->purl : s->model.v[*slot]->name;
-			for (size_t j = 0; j < c->nprops && !dup; j++)
-				dup = strcmp(c->props[j].name, "owned-by") == 0 && strcmp(c->props[j].value, owner) == 0;
-			if (!dup)
-				lb_comp_add_prop(c, "owned-by", owner);
-		}
-	}
-	lb_hashmap_release(&own);
-}
-
 static int finish(struct lb_scan *s, void *vst)
 {
 	struct state *st = vst;
@@ -533,7 +496,6 @@ static int finish(struct lb_scan *s, void *vst)
 			r->c->removed = r->removed;
 		}
 	}
-	link_owners(s, st);
 	return 0;
 }
 
