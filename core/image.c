@@ -310,11 +310,13 @@ static int read_config(struct lb_image *img, const char *name, const char *diges
 	rootfs = json_object_get(cfg, "rootfs");
 	diff_ids = json_is_object(rootfs) ? json_object_get(rootfs, "diff_ids") : NULL;
 	if (!json_is_array(diff_ids) || json_array_size(diff_ids) != img->nlayers) {
+		/* the count is read before the tree it lives in is freed */
+		size_t n = json_is_array(diff_ids) ? json_array_size(diff_ids) : 0;
+
 		json_decref(cfg);
 		return lb_log_error(log, LB_ERR_INPUT,
 				    "cannot read '%s': config '%s' lists %zu diff IDs for %zu layers",
-				    img->path, name, json_is_array(diff_ids) ? json_array_size(diff_ids) : 0,
-				    img->nlayers);
+				    img->path, name, n, img->nlayers);
 	}
 	for (size_t i = 0; i < img->nlayers; i++) {
 		json_t *d = json_array_get(diff_ids, i);
