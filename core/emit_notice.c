@@ -305,6 +305,15 @@ int lb_emit_notice(const struct lb_scan *s, FILE *out)
 			lb_spdx_expr_free(e);
 		}
 	}
+	/* license files no component owns ship with the image all the same */
+	for (size_t i = 0; i < m->nunowned; i++) {
+		struct lb_spdx_expr *e;
+
+		if (m->unowned[i].expr && lb_spdx_parse(m->unowned[i].expr, &e, NULL, 0) == 0) {
+			collect(m, e, &set);
+			lb_spdx_expr_free(e);
+		}
+	}
 	if (set.n)
 		qsort(set.v, set.n, sizeof(*set.v), by_id);
 
@@ -345,6 +354,8 @@ int lb_emit_notice(const struct lb_scan *s, FILE *out)
 		put_clean(out, comp_license(c));
 		fputc('\n', out);
 	}
+	if (m->nunowned)
+		fprintf(out, "License files that belong to no component (%zu)\n", m->nunowned);
 	fprintf(out, "License texts (%zu)\n", set.n);
 	for (size_t i = 0; i < set.n; i++)
 		fprintf(out, "  %zu. %s\n", i + 1, set.v[i].id);
@@ -380,6 +391,17 @@ int lb_emit_notice(const struct lb_scan *s, FILE *out)
 		for (size_t j = 0; j < c->ncopyrights; j++) {
 			fputs("  ", out);
 			put_clean(out, c->copyrights[j]);
+			fputc('\n', out);
+		}
+	}
+	if (m->nunowned) {
+		fputs("\n" RULE, out);
+		fputs("License files that belong to no component\n" RULE "\n", out);
+		for (size_t i = 0; i < m->nunowned; i++) {
+			fputs("  ", out);
+			put_clean(out, m->unowned[i].path);
+			fputs(": ", out);
+			put_clean(out, m->unowned[i].expr ? m->unowned[i].expr : "NOASSERTION");
 			fputc('\n', out);
 		}
 	}

@@ -216,6 +216,13 @@ def main():
                 p.returncode == 0 and "License files no component owns:" in out_lines
                 and any(l.split()[:2] == ["/opt/tool/LICENSE", "MIT"] for l in out_lines), p.stdout.decode()[-400:])
 
+        notice = os.path.join(d, "NOTICE")
+        p = subprocess.run([exe, "scan", "-q", "-o", "notice=" + notice, "dir:" + root], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+        text = open(notice, encoding="utf-8").read() if p.returncode == 0 else ""
+        r.check("the NOTICE lists that license file and holds the MIT text",
+                "/opt/tool/LICENSE: MIT" in text and "Permission is hereby granted" in text, text[-600:])
+
         # text output, errors
         p = subprocess.run([exe, "identify", os.path.join(d, "mit-real")], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE)
