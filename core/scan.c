@@ -33,6 +33,21 @@ static int cmp_path_key(const void *key, const void *elem)
 	return strcmp(key, (*(const struct lb_entry *const *)elem)->path);
 }
 
+size_t lb_scan_lower_bound(const struct lb_scan *s, const char *key)
+{
+	size_t lo = 0, hi = s->view.n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(s->view.v[mid]->path, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 const struct lb_entry *lb_scan_lookup(const struct lb_scan *s, const char *path)
 {
 	const struct lb_entry *const *p = bsearch(path, s->view.v, s->view.n, sizeof(*s->view.v),

@@ -66,6 +66,9 @@ int lb_scan_hidden_by(const struct lb_scan *s, const struct lb_entry *e);
 int lb_scan_deleted_in(const struct lb_scan *s, const char *path, int after);
 /* The entry at path in layer i (visible or not), or NULL. */
 const struct lb_entry *lb_scan_layer_lookup(const struct lb_scan *s, unsigned i, const char *path);
+/* Index of the first entry of the final view (sorted by path) whose path
+ * is >= key: the start of a directory's subtree when key ends in '/'. */
+size_t lb_scan_lower_bound(const struct lb_scan *s, const char *key);
 /* The visible entry at path in the final view, or NULL. */
 const struct lb_entry *lb_scan_lookup(const struct lb_scan *s, const char *path);
 /* "sha256:..." of layer i (its diff ID), or "-" when it has none (dir:). */

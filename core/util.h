@@ -104,6 +104,10 @@ void lb_hex(char *out, const unsigned char *in, size_t n);  /* out: 2n+1 */
 /* Parses 64 hex digits into 32 bytes; 0 or -1. */
 int lb_unhex(unsigned char *out, const char *in, size_t n);
 int lb_str_has_prefix(const char *s, const char *prefix);
+/* 1 when the JSON text s[0..len) nests brackets at most max deep (strings
+ * skipped): checked before parsing, so that a hostile document is refused
+ * cheaply instead of being built as a deep tree. */
+int lb_json_depth_ok(const char *s, size_t len, int max);
 int lb_str_has_suffix(const char *s, const char *suffix);
 
 #endif

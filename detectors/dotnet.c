@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "detector.h"
+#include "pkgrec.h"
 #include "hashmap.h"
 #include "scan.h"
 
@@ -33,19 +34,6 @@
 #define FIELD_MAX 4096
 #define MAX_LIBRARIES 100000
 #define MAX_ASSETS 10000
-
-struct rec {
-	struct lb_component *c;
-	int vis_min, vis_max;
-	int hid_min, removed;
-};
-
-struct state {
-	struct rec *v;
-	size_t n, cap;
-	struct lb_hashmap by_key;
-	struct lb_arena mem;
-};
 
 static int wants(const struct lb_entry *e)
 {
@@ -56,70 +44,10 @@ static int wants(const struct lb_entry *e)
 	return lb_str_has_suffix(base, ".deps.json") ? LB_WANT_YES : LB_WANT_NO;
 }
 
-static void *state_new(void)
-{
-	struct state *st = lb_xcalloc(1, sizeof(*st));
-
-	lb_hashmap_init(&st->by_key);
-	lb_arena_init(&st->mem);
-	return st;
-}
-
-static void state_free(void *vst)
-{
-	struct state *st = vst;
-
-	if (!st)
-		return;
-	free(st->v);
-	lb_hashmap_release(&st->by_key);
-	lb_arena_release(&st->mem);
-	free(st);
-}
-
-/* 1 when brackets nest at most max deep (strings skipped). */
-static int depth_ok(const char *p, size_t len, int max)
-{
-	int depth = 0, in_str = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		char ch = p[i];
-
-		if (in_str) {
-			if (ch == '\\')
-				i++;
-			else if (ch == '"')
-				in_str = 0;
-		} else if (ch == '"') {
-			in_str = 1;
-		} else if (ch == '[' || ch == '{') {
-			if (++depth > max)
-				return 0;
-		} else if (ch == ']' || ch == '}') {
-			depth--;
-		}
-	}
-	return 1;
-}
-
-static struct rec *get_rec(struct state *st, const char *key, int *found)
-{
-	uint32_t *slot = lb_hashmap_put(&st->by_key, lb_arena_strdup(&st->mem, key), strlen(key),
-					(uint32_t)st->n, found);
-
-	if (*found)
-		return &st->v[*slot];
-	lb_xgrow((void **)&st->v, &st->cap, st->n + 1, sizeof(*st->v));
-	memset(&st->v[st->n], 0, sizeof(st->v[0]));
-	st->v[st->n].vis_min = st->v[st->n].vis_max = -1;
-	st->v[st->n].hid_min = st->v[st->n].removed = -1;
-	return &st->v[st->n++];
-}
-
 /* ---- files ---- */
 
 /* Adds dir/rel when the final view has it as a file; 1 when it did. */
-static int add_file(struct lb_scan *s, struct rec *r, const char *dir, const char *rel, size_t rl)
+static int add_file(struct lb_scan *s, struct lb_pkgrec *r, const char *dir, const char *rel, size_t rl)
 {
 	char raw[8400], norm[8400];
 	const struct lb_entry *f;
@@ -142,7 +70,7 @@ static int add_file(struct lb_scan *s, struct rec *r, const char *dir, const cha
 
 /* The assets of targets[*][key]: "runtime", "native", "resources", and the
  * RID-specific "runtimeTargets" of portable applications. */
-static void add_files(struct lb_scan *s, struct rec *r, const char *dir, const json_t *targets, const char *key)
+static void add_files(struct lb_scan *s, struct lb_pkgrec *r, const char *dir, const json_t *targets, const char *key)
 {
 	static const char *const kinds[] = { "runtime", "native", "resources", "runtimeTargets" };
 	const char *tname;
@@ -176,13 +104,13 @@ static void add_files(struct lb_scan *s, struct rec *r, const char *dir, const j
 
 /* ---- scan ---- */
 
-static void one_library(struct lb_scan *s, struct state *st, const struct lb_entry *e, int visible,
+static void one_library(struct lb_scan *s, struct lb_pkgrecs *st, const struct lb_entry *e, int visible,
 			const char *key, const json_t *lib, const json_t *targets, const char *dir)
 {
 	const char *type = json_string_value(json_object_get(lib, "type"));
 	const char *sha = json_string_value(json_object_get(lib, "sha512"));
 	const char *slash = strrchr(key, '/');
-	struct rec *r;
+	struct lb_pkgrec *r;
 	char *name, *rkey;
 	int found;
 
@@ -196,7 +124,7 @@ static void one_library(struct lb_scan *s, struct state *st, const struct lb_ent
 	else
 		name = lb_xstrndup(key, (size_t)(slash - key));
 	rkey = lb_xasprintf("%s\x1f%s", name, slash + 1);
-	r = get_rec(st, rkey, &found);
+	r = lb_pkgrecs_get(st, rkey, &found);
 	free(rkey);
 	if (!found) {
 		struct lb_component *c = lb_model_add(&s->model, LB_COMP_LIBRARY, name, slash + 1, "dotnet");
@@ -236,7 +164,7 @@ static void one_library(struct lb_scan *s, struct state *st, const struct lb_ent
 
 static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const void *data, size_t len)
 {
-	struct state *st = vst;
+	struct lb_pkgrecs *st = vst;
 	int visible = lb_scan_visible(s, e);
 	const json_t *libs, *lib;
 	const char *key, *p = data;
@@ -255,7 +183,7 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 		p += 3;
 		len -= 3;
 	}
-	if (!depth_ok(p, len, JSON_DEPTH_MAX)) {
+	if (!lb_json_depth_ok(p, len, JSON_DEPTH_MAX)) {
 		lb_scan_warn(s, "'%s' in layer %u: JSON nested deeper than %d: not read", e->path, e->layer + 1,
 			     JSON_DEPTH_MAX);
 		return 0;
@@ -282,32 +210,12 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 
 /* ---- finish ---- */
 
-static int finish(struct lb_scan *s, void *vst)
-{
-	struct state *st = vst;
-
-	for (size_t i = 0; i < st->n; i++) {
-		struct rec *r = &st->v[i];
-
-		if (r->vis_min >= 0) {
-			r->c->introduced = r->vis_min;
-			r->c->last_changed = r->vis_max;
-			r->c->removed = -1;
-		} else {
-			r->c->introduced = r->hid_min;
-			r->c->last_changed = r->hid_min;
-			r->c->removed = r->removed;
-		}
-	}
-	return 0;
-}
-
 const struct lb_detector lb_detector_dotnet = {
 	.name = "dotnet",
 	.max_size = DEPS_MAX,
 	.wants = wants,
-	.state_new = state_new,
-	.state_free = state_free,
+	.state_new = lb_pkgrecs_new,
+	.state_free = lb_pkgrecs_free,
 	.scan = scan,
-	.finish = finish,
+	.finish = lb_pkgrecs_finish,
 };

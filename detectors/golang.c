@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "detector.h"
+#include "pkgrec.h"
 #include "hashmap.h"
 #include "scan.h"
 
@@ -46,19 +47,6 @@
 #define VALUE_MAX 1024
 
 static const char magic[14] = "\xff Go buildinf:";
-
-struct rec {
-	struct lb_component *c;
-	int vis_min, vis_max;
-	int hid_min, removed;
-};
-
-struct state {
-	struct rec *v;
-	size_t n, cap;
-	struct lb_hashmap by_key;
-	struct lb_arena mem;
-};
 
 /*
  * The Go linker puts the ELF note "Go" (type 4, NT_GO_BUILDID) right
@@ -88,27 +76,6 @@ static int wants(const struct lb_entry *e)
 	    strcmp(e->magic, "application/x-sharedlib") != 0)
 		return LB_WANT_NO;
 	return e->data && has_go_note(e->data, e->data_len) ? LB_WANT_YES : LB_WANT_NO;
-}
-
-static void *state_new(void)
-{
-	struct state *st = lb_xcalloc(1, sizeof(*st));
-
-	lb_hashmap_init(&st->by_key);
-	lb_arena_init(&st->mem);
-	return st;
-}
-
-static void state_free(void *vst)
-{
-	struct state *st = vst;
-
-	if (!st)
-		return;
-	free(st->v);
-	lb_hashmap_release(&st->by_key);
-	lb_arena_release(&st->mem);
-	free(st);
 }
 
 /* ---- ELF ---- */
@@ -381,21 +348,7 @@ static char *go_purl(const char *path, const char *version)
 	return purl;
 }
 
-static struct rec *get_rec(struct state *st, const char *key, int *found)
-{
-	uint32_t *slot = lb_hashmap_put(&st->by_key, lb_arena_strdup(&st->mem, key), strlen(key),
-					(uint32_t)st->n, found);
-
-	if (*found)
-		return &st->v[*slot];
-	lb_xgrow((void **)&st->v, &st->cap, st->n + 1, sizeof(*st->v));
-	memset(&st->v[st->n], 0, sizeof(st->v[0]));
-	st->v[st->n].vis_min = st->v[st->n].vis_max = -1;
-	st->v[st->n].hid_min = st->v[st->n].removed = -1;
-	return &st->v[st->n++];
-}
-
-static void place(struct lb_scan *s, struct rec *r, const struct lb_entry *e)
+static void place(struct lb_scan *s, struct lb_pkgrec *r, const struct lb_entry *e)
 {
 	if (lb_scan_visible(s, e)) {
 		if (r->vis_min < 0 || e->layer < r->vis_min)
@@ -424,7 +377,7 @@ static char *version_of(const char *v, size_t n)
 	return lb_xstrndup(v, n > VALUE_MAX ? VALUE_MAX : n);
 }
 
-static void add_dep(struct lb_scan *s, struct state *st, const struct lb_entry *e, const struct mod *m)
+static void add_dep(struct lb_scan *s, struct lb_pkgrecs *st, const struct lb_entry *e, const struct mod *m)
 {
 	int local = m->rpath && (m->rpath[0] == '.' || m->rpath[0] == '/');
 	const char *path = m->rpath && !local ? m->rpath : m->path;
@@ -434,7 +387,7 @@ static void add_dep(struct lb_scan *s, struct state *st, const struct lb_entry *
 	char *key = lb_xasprintf("dep\x1f%s\x1f%s\x1f%.*s", p, v ? v : "", local ? (int)(m->rpl > VALUE_MAX ? VALUE_MAX : m->rpl) : 0,
 				 local ? m->rpath : "");
 	int found;
-	struct rec *r = get_rec(st, key, &found);
+	struct lb_pkgrec *r = lb_pkgrecs_get(st, key, &found);
 
 	if (!found) {
 		const char *sum = m->rpath ? m->rsum : m->sum;
@@ -509,7 +462,7 @@ static void add_setting(struct lb_component *c, const char *p, size_t n)
 	free(v);
 }
 
-static void report(struct lb_scan *s, struct state *st, const struct lb_entry *e, const struct binfo *b)
+static void report(struct lb_scan *s, struct lb_pkgrecs *st, const struct lb_entry *e, const struct binfo *b)
 {
 	const char *p = b->mod, *end = b->mod ? b->mod + b->modlen : NULL;
 	const char *path = NULL, *settings[MAX_SETTINGS];
@@ -517,7 +470,7 @@ static void report(struct lb_scan *s, struct state *st, const struct lb_entry *e
 	struct mod mainmod = { 0 }, dep = { 0 };
 	int have_dep = 0, have_main = 0;
 	char *gov, *key, *name, *v;
-	struct rec *r;
+	struct lb_pkgrec *r;
 	int found;
 	char hex[65];
 
@@ -594,7 +547,7 @@ static void report(struct lb_scan *s, struct state *st, const struct lb_entry *e
 	if (name) {
 		/* one binary, one application: identical copies are one */
 		key = lb_xasprintf("main\x1f%s", hex);
-		r = get_rec(st, key, &found);
+		r = lb_pkgrecs_get(st, key, &found);
 		free(key);
 		if (!found) {
 			struct lb_component *c = lb_model_add(&s->model, LB_COMP_APPLICATION, name, v, "golang");
@@ -630,7 +583,7 @@ static void report(struct lb_scan *s, struct state *st, const struct lb_entry *e
 	}
 	if (gov) {
 		key = lb_xasprintf("stdlib\x1f%s", gov);
-		r = get_rec(st, key, &found);
+		r = lb_pkgrecs_get(st, key, &found);
 		free(key);
 		if (!found) {
 			r->c = lb_model_add(&s->model, LB_COMP_LIBRARY, "stdlib", gov, "golang");
@@ -647,7 +600,7 @@ static void report(struct lb_scan *s, struct state *st, const struct lb_entry *e
 
 static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const void *data, size_t len)
 {
-	struct state *st = vst;
+	struct lb_pkgrecs *st = vst;
 	struct binfo b = { 0 };
 	const char *why = NULL;
 	int rc;
@@ -669,32 +622,12 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 
 /* ---- finish ---- */
 
-static int finish(struct lb_scan *s, void *vst)
-{
-	struct state *st = vst;
-
-	for (size_t i = 0; i < st->n; i++) {
-		struct rec *r = &st->v[i];
-
-		if (r->vis_min >= 0) {
-			r->c->introduced = r->vis_min;
-			r->c->last_changed = r->vis_max;
-			r->c->removed = -1;
-		} else {
-			r->c->introduced = r->hid_min;
-			r->c->last_changed = r->hid_min;
-			r->c->removed = r->removed;
-		}
-	}
-	return 0;
-}
-
 const struct lb_detector lb_detector_golang = {
 	.name = "golang",
 	.max_size = BIN_MAX,
 	.wants = wants,
-	.state_new = state_new,
-	.state_free = state_free,
+	.state_new = lb_pkgrecs_new,
+	.state_free = lb_pkgrecs_free,
 	.scan = scan,
-	.finish = finish,
+	.finish = lb_pkgrecs_finish,
 };

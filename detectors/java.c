@@ -34,6 +34,7 @@
 #include <strings.h>
 
 #include "detector.h"
+#include "pkgrec.h"
 #include "hashmap.h"
 #include "scan.h"
 
@@ -45,19 +46,6 @@
 #define MAX_POMS 64
 #define MAX_LICENSES 16
 #define FIELD_MAX 1024
-
-struct rec {
-	struct lb_component *c;
-	int vis_min, vis_max;
-	int hid_min, removed;
-};
-
-struct state {
-	struct rec *v;
-	size_t n, cap;
-	struct lb_hashmap by_key;
-	struct lb_arena mem;
-};
 
 /* What one archive holds. */
 struct pom {
@@ -83,7 +71,7 @@ struct archive_info {
 /* Where the walk through one image file stands. */
 struct ctx {
 	struct lb_scan *s;
-	struct state *st;
+	struct lb_pkgrecs *st;
 	const struct lb_entry *e;
 	uint64_t budget;
 	int warned;
@@ -105,27 +93,6 @@ static int wants(const struct lb_entry *e)
 	if (e->type != LB_FT_FILE || e->size < 22)   /* 22: an empty zip */
 		return LB_WANT_NO;
 	return is_archive_name(e->path) ? LB_WANT_YES : LB_WANT_NO;
-}
-
-static void *state_new(void)
-{
-	struct state *st = lb_xcalloc(1, sizeof(*st));
-
-	lb_hashmap_init(&st->by_key);
-	lb_arena_init(&st->mem);
-	return st;
-}
-
-static void state_free(void *vst)
-{
-	struct state *st = vst;
-
-	if (!st)
-		return;
-	free(st->v);
-	lb_hashmap_release(&st->by_key);
-	lb_arena_release(&st->mem);
-	free(st);
 }
 
 static void info_release(struct archive_info *a)
@@ -365,21 +332,7 @@ static char *maven_dir(const char *name, const char *file)
 	return slashes == 2 ? lb_xstrndup(name, n - fl) : NULL;
 }
 
-static struct rec *get_rec(struct state *st, const char *key, int *found)
-{
-	uint32_t *slot = lb_hashmap_put(&st->by_key, lb_arena_strdup(&st->mem, key), strlen(key),
-					(uint32_t)st->n, found);
-
-	if (*found)
-		return &st->v[*slot];
-	lb_xgrow((void **)&st->v, &st->cap, st->n + 1, sizeof(*st->v));
-	memset(&st->v[st->n], 0, sizeof(st->v[0]));
-	st->v[st->n].vis_min = st->v[st->n].vis_max = -1;
-	st->v[st->n].hid_min = st->v[st->n].removed = -1;
-	return &st->v[st->n++];
-}
-
-static void place(struct lb_scan *s, struct rec *r, const struct lb_entry *e)
+static void place(struct lb_scan *s, struct lb_pkgrec *r, const struct lb_entry *e)
 {
 	if (lb_scan_visible(s, e)) {
 		if (r->vis_min < 0 || e->layer < r->vis_min)
@@ -499,7 +452,7 @@ static void report_one(struct ctx *x, struct lb_component **out, const char *gro
 		   : sha256 ? lb_xasprintf("sha256:%s", hex)
 			    : lb_xasprintf("\x1f%s\x1f%s", artifact, version ? version : "");
 	int found;
-	struct rec *r = get_rec(x->st, key, &found);
+	struct lb_pkgrec *r = lb_pkgrecs_get(x->st, key, &found);
 
 	if (!found) {
 		r->c = lb_model_add(&x->s->model, LB_COMP_LIBRARY, artifact, version, "java");
@@ -738,32 +691,12 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 
 /* ---- finish ---- */
 
-static int finish(struct lb_scan *s, void *vst)
-{
-	struct state *st = vst;
-
-	for (size_t i = 0; i < st->n; i++) {
-		struct rec *r = &st->v[i];
-
-		if (r->vis_min >= 0) {
-			r->c->introduced = r->vis_min;
-			r->c->last_changed = r->vis_max;
-			r->c->removed = -1;
-		} else {
-			r->c->introduced = r->hid_min;
-			r->c->last_changed = r->hid_min;
-			r->c->removed = r->removed;
-		}
-	}
-	return 0;
-}
-
 const struct lb_detector lb_detector_java = {
 	.name = "java",
 	.max_size = JAR_MAX,
 	.wants = wants,
-	.state_new = state_new,
-	.state_free = state_free,
+	.state_new = lb_pkgrecs_new,
+	.state_free = lb_pkgrecs_free,
 	.scan = scan,
-	.finish = finish,
+	.finish = lb_pkgrecs_finish,
 };

@@ -28,6 +28,7 @@
 #include <strings.h>
 
 #include "detector.h"
+#include "pkgrec.h"
 #include "hashmap.h"
 #include "scan.h"
 
@@ -41,19 +42,6 @@ static const char *const pkg_dirs[] = {
 	"/node_modules/",
 	"/usr/share/nodejs/",
 	"/usr/lib/nodejs/",
-};
-
-struct rec {
-	struct lb_component *c;
-	int vis_min, vis_max;        /* layers of visible copies, -1 when none */
-	int hid_min, removed;        /* hidden copies (all-layers scope) */
-};
-
-struct state {
-	struct rec *v;
-	size_t n, cap;
-	struct lb_hashmap by_key;    /* purl or name@version -> index in v */
-	struct lb_arena mem;
 };
 
 /* 1 when rest is "NAME/package.json" or "@SCOPE/NAME/package.json". */
@@ -114,27 +102,6 @@ static int wants(const struct lb_entry *e)
 	if (!base || strcmp(base, "/package.json") != 0)
 		return LB_WANT_NO;
 	return classify(e->path) ? LB_WANT_YES : LB_WANT_NO;
-}
-
-static void *state_new(void)
-{
-	struct state *st = lb_xcalloc(1, sizeof(*st));
-
-	lb_hashmap_init(&st->by_key);
-	lb_arena_init(&st->mem);
-	return st;
-}
-
-static void state_free(void *vst)
-{
-	struct state *st = vst;
-
-	if (!st)
-		return;
-	free(st->v);
-	lb_hashmap_release(&st->by_key);
-	lb_arena_release(&st->mem);
-	free(st);
 }
 
 /* ---- JSON fields ---- */
@@ -311,30 +278,14 @@ static void read_license(struct lb_scan *s, struct lb_component *c, const json_t
 
 /* ---- files of a package ---- */
 
-/* Index of the first entry of the final view whose path is >= key. */
-static size_t view_lower_bound(const struct lb_scan *s, const char *key)
-{
-	size_t lo = 0, hi = s->view.n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(s->view.v[mid]->path, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* The files of the package in dir: its own, not those of nested
  * node_modules (licfiles attaches license texts through them). */
-static void add_files(struct lb_scan *s, struct rec *r, const char *dir)
+static void add_files(struct lb_scan *s, struct lb_pkgrec *r, const char *dir)
 {
 	char *prefix = lb_xasprintf("%s/", dir);
 	size_t pl = strlen(prefix), nf = 0;
 
-	for (size_t i = view_lower_bound(s, prefix); i < s->view.n; i++) {
+	for (size_t i = lb_scan_lower_bound(s, prefix); i < s->view.n; i++) {
 		const struct lb_entry *f = s->view.v[i];
 		const char *rel = f->path + pl;
 
@@ -352,20 +303,6 @@ static void add_files(struct lb_scan *s, struct rec *r, const char *dir)
 }
 
 /* ---- scan ---- */
-
-static struct rec *get_rec(struct state *st, const char *key, int *found)
-{
-	uint32_t *slot = lb_hashmap_put(&st->by_key, lb_arena_strdup(&st->mem, key), strlen(key),
-					(uint32_t)st->n, found);
-
-	if (*found)
-		return &st->v[*slot];
-	lb_xgrow((void **)&st->v, &st->cap, st->n + 1, sizeof(*st->v));
-	memset(&st->v[st->n], 0, sizeof(st->v[0]));
-	st->v[st->n].vis_min = st->v[st->n].vis_max = -1;
-	st->v[st->n].hid_min = st->v[st->n].removed = -1;
-	return &st->v[st->n++];
-}
 
 static void fill(struct lb_scan *s, struct lb_component *c, const json_t *root,
 		 const struct lb_entry *e, const char *scope, const char *bare)
@@ -387,14 +324,14 @@ static void fill(struct lb_scan *s, struct lb_component *c, const json_t *root,
 
 static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const void *data, size_t len)
 {
-	struct state *st = vst;
+	struct lb_pkgrecs *st = vst;
 	int visible = lb_scan_visible(s, e), kind = classify(e->path), found;
 	json_t *root;
 	json_error_t err;
 	const char *p = data;
 	char *name = NULL, *version, *dir, *key, *scope = NULL;
 	const char *bare;
-	struct rec *r;
+	struct lb_pkgrec *r;
 
 	if ((!visible && !s->all_layers) || !kind)
 		return 0;
@@ -439,7 +376,7 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 		bare = name;
 	}
 	key = lb_xasprintf("%d\x1f%s\x1f%s", kind, name, version ? version : "");
-	r = get_rec(st, key, &found);
+	r = lb_pkgrecs_get(st, key, &found);
 	if (!found) {
 		r->c = lb_model_add(&s->model, kind == 1 ? LB_COMP_LIBRARY : LB_COMP_APPLICATION, name, version,
 				    "npm");
@@ -479,32 +416,12 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 
 /* Links each component to the OS package that owns one of its metadata
  * files: the component stays, the link says it is the same thing. */
-static int finish(struct lb_scan *s, void *vst)
-{
-	struct state *st = vst;
-
-	for (size_t i = 0; i < st->n; i++) {
-		struct rec *r = &st->v[i];
-
-		if (r->vis_min >= 0) {
-			r->c->introduced = r->vis_min;
-			r->c->last_changed = r->vis_max;
-			r->c->removed = -1;
-		} else {
-			r->c->introduced = r->hid_min;
-			r->c->last_changed = r->hid_min;
-			r->c->removed = r->removed;
-		}
-	}
-	return 0;
-}
-
 const struct lb_detector lb_detector_npm = {
 	.name = "npm",
 	.max_size = PKG_JSON_MAX,
 	.wants = wants,
-	.state_new = state_new,
-	.state_free = state_free,
+	.state_new = lb_pkgrecs_new,
+	.state_free = lb_pkgrecs_free,
 	.scan = scan,
-	.finish = finish,
+	.finish = lb_pkgrecs_finish,
 };

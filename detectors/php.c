@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "detector.h"
+#include "pkgrec.h"
 #include "hashmap.h"
 #include "scan.h"
 
@@ -35,70 +36,11 @@
 
 static const char suffix[] = "/vendor/composer/installed.json";
 
-struct rec {
-	struct lb_component *c;
-	int vis_min, vis_max;
-	int hid_min, removed;
-};
-
-struct state {
-	struct rec *v;
-	size_t n, cap;
-	struct lb_hashmap by_key;
-	struct lb_arena mem;
-};
-
 static int wants(const struct lb_entry *e)
 {
 	if (e->type != LB_FT_FILE)
 		return LB_WANT_NO;
 	return lb_str_has_suffix(e->path, suffix) ? LB_WANT_YES : LB_WANT_NO;
-}
-
-static void *state_new(void)
-{
-	struct state *st = lb_xcalloc(1, sizeof(*st));
-
-	lb_hashmap_init(&st->by_key);
-	lb_arena_init(&st->mem);
-	return st;
-}
-
-static void state_free(void *vst)
-{
-	struct state *st = vst;
-
-	if (!st)
-		return;
-	free(st->v);
-	lb_hashmap_release(&st->by_key);
-	lb_arena_release(&st->mem);
-	free(st);
-}
-
-/* 1 when brackets nest at most max deep (strings skipped). */
-static int depth_ok(const char *p, size_t len, int max)
-{
-	int depth = 0, in_str = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		char ch = p[i];
-
-		if (in_str) {
-			if (ch == '\\')
-				i++;
-			else if (ch == '"')
-				in_str = 0;
-		} else if (ch == '"') {
-			in_str = 1;
-		} else if (ch == '[' || ch == '{') {
-			if (++depth > max)
-				return 0;
-		} else if (ch == ']' || ch == '}') {
-			depth--;
-		}
-	}
-	return 1;
 }
 
 static const char *jstr(const json_t *o, const char *key)
@@ -184,24 +126,9 @@ static void read_license(struct lb_scan *s, struct lb_component *c, const json_t
 
 /* ---- files ---- */
 
-static size_t view_lower_bound(const struct lb_scan *s, const char *key)
-{
-	size_t lo = 0, hi = s->view.n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(s->view.v[mid]->path, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* The files under the package's directory: install-path relative to
  * vendor/composer/, else vendor/NAME. */
-static void add_files(struct lb_scan *s, struct rec *r, const struct lb_entry *e, const json_t *pkg,
+static void add_files(struct lb_scan *s, struct lb_pkgrec *r, const struct lb_entry *e, const json_t *pkg,
 		      const char *name)
 {
 	const char *ip = jstr(pkg, "install-path");
@@ -222,7 +149,7 @@ static void add_files(struct lb_scan *s, struct rec *r, const struct lb_entry *e
 		return;
 	prefix = lb_xasprintf("%s/", norm);
 	pl = strlen(prefix);
-	for (size_t i = view_lower_bound(s, prefix); i < s->view.n && nf < MAX_FILES_PER_PKG; i++) {
+	for (size_t i = lb_scan_lower_bound(s, prefix); i < s->view.n && nf < MAX_FILES_PER_PKG; i++) {
 		const struct lb_entry *f = s->view.v[i];
 
 		if (strncmp(f->path, prefix, pl) != 0)
@@ -238,20 +165,6 @@ static void add_files(struct lb_scan *s, struct rec *r, const struct lb_entry *e
 }
 
 /* ---- scan ---- */
-
-static struct rec *get_rec(struct state *st, const char *key, int *found)
-{
-	uint32_t *slot = lb_hashmap_put(&st->by_key, lb_arena_strdup(&st->mem, key), strlen(key),
-					(uint32_t)st->n, found);
-
-	if (*found)
-		return &st->v[*slot];
-	lb_xgrow((void **)&st->v, &st->cap, st->n + 1, sizeof(*st->v));
-	memset(&st->v[st->n], 0, sizeof(st->v[0]));
-	st->v[st->n].vis_min = st->v[st->n].vis_max = -1;
-	st->v[st->n].hid_min = st->v[st->n].removed = -1;
-	return &st->v[st->n++];
-}
 
 static void fill(struct lb_scan *s, struct lb_component *c, const json_t *pkg, const struct lb_entry *e,
 		 const char *name)
@@ -310,18 +223,18 @@ static int is_dev(const json_t *devs, const char *name)
 	return 0;
 }
 
-static void one_package(struct lb_scan *s, struct state *st, const struct lb_entry *e, int visible,
+static void one_package(struct lb_scan *s, struct lb_pkgrecs *st, const struct lb_entry *e, int visible,
 			const json_t *pkg, const json_t *devs)
 {
 	const char *name = jstr(pkg, "name"), *version = jstr(pkg, "version");
-	struct rec *r;
+	struct lb_pkgrec *r;
 	char *key;
 	int found;
 
 	if (!name || strlen(name) > FIELD_MAX || (version && strlen(version) > FIELD_MAX))
 		return;
 	key = lb_xasprintf("%s\x1f%s", name, version ? version : "");
-	r = get_rec(st, key, &found);
+	r = lb_pkgrecs_get(st, key, &found);
 	free(key);
 	if (!found) {
 		r->c = lb_model_add(&s->model, LB_COMP_LIBRARY, name, version, "php");
@@ -353,7 +266,7 @@ static void one_package(struct lb_scan *s, struct state *st, const struct lb_ent
 
 static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const void *data, size_t len)
 {
-	struct state *st = vst;
+	struct lb_pkgrecs *st = vst;
 	int visible = lb_scan_visible(s, e);
 	const json_t *pkgs, *devs = NULL, *pkg;
 	json_t *root;
@@ -371,7 +284,7 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 		p += 3;
 		len -= 3;
 	}
-	if (!depth_ok(p, len, JSON_DEPTH_MAX)) {
+	if (!lb_json_depth_ok(p, len, JSON_DEPTH_MAX)) {
 		lb_scan_warn(s, "'%s' in layer %u: JSON nested deeper than %d: not read", e->path, e->layer + 1,
 			     JSON_DEPTH_MAX);
 		return 0;
@@ -400,32 +313,12 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 
 /* ---- finish ---- */
 
-static int finish(struct lb_scan *s, void *vst)
-{
-	struct state *st = vst;
-
-	for (size_t i = 0; i < st->n; i++) {
-		struct rec *r = &st->v[i];
-
-		if (r->vis_min >= 0) {
-			r->c->introduced = r->vis_min;
-			r->c->last_changed = r->vis_max;
-			r->c->removed = -1;
-		} else {
-			r->c->introduced = r->hid_min;
-			r->c->last_changed = r->hid_min;
-			r->c->removed = r->removed;
-		}
-	}
-	return 0;
-}
-
 const struct lb_detector lb_detector_php = {
 	.name = "php",
 	.max_size = INSTALLED_MAX,
 	.wants = wants,
-	.state_new = state_new,
-	.state_free = state_free,
+	.state_new = lb_pkgrecs_new,
+	.state_free = lb_pkgrecs_free,
 	.scan = scan,
-	.finish = finish,
+	.finish = lb_pkgrecs_finish,
 };

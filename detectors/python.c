@@ -33,6 +33,7 @@
 #include <strings.h>
 
 #include "detector.h"
+#include "pkgrec.h"
 #include "hashmap.h"
 #include "scan.h"
 
@@ -86,19 +87,6 @@ static const struct {
 	{ "CC0 1.0 Universal (CC0 1.0) Public Domain Dedication", "CC0-1.0" },
 };
 
-struct rec {
-	struct lb_component *c;
-	int vis_min, vis_max;
-	int hid_min, removed;
-};
-
-struct state {
-	struct rec *v;
-	size_t n, cap;
-	struct lb_hashmap by_key;
-	struct lb_arena mem;
-};
-
 enum kind { K_NONE, K_DIST_INFO, K_EGG_INFO, K_EGG_FILE, K_RECORD };
 
 static enum kind classify(const char *p)
@@ -126,27 +114,6 @@ static int wants(const struct lb_entry *e)
 	if (e->type != LB_FT_FILE)
 		return LB_WANT_NO;
 	return classify(e->path) != K_NONE ? LB_WANT_YES : LB_WANT_NO;
-}
-
-static void *state_new(void)
-{
-	struct state *st = lb_xcalloc(1, sizeof(*st));
-
-	lb_hashmap_init(&st->by_key);
-	lb_arena_init(&st->mem);
-	return st;
-}
-
-static void state_free(void *vst)
-{
-	struct state *st = vst;
-
-	if (!st)
-		return;
-	free(st->v);
-	lb_hashmap_release(&st->by_key);
-	lb_arena_release(&st->mem);
-	free(st);
 }
 
 /* ---- the header of a metadata file (RFC 822 style) ---- */
@@ -367,7 +334,7 @@ static void read_license(struct lb_scan *s, struct lb_component *c, const struct
 
 /* Adds the file at dir/rel (rel as RECORD writes it: relative, maybe with
  * "..") when the final view has it. */
-static void add_file(struct lb_scan *s, struct rec *r, const char *dir, const char *rel, size_t rl)
+static void add_file(struct lb_scan *s, struct lb_pkgrec *r, const char *dir, const char *rel, size_t rl)
 {
 	char raw[8192], norm[4200];
 	const struct lb_entry *f;
@@ -391,7 +358,7 @@ static void add_file(struct lb_scan *s, struct rec *r, const char *dir, const ch
 /* RECORD: CSV "path,hash,size" relative to the directory holding the
  * dist-info; installed-files.txt: one path a line relative to the
  * egg-info directory. */
-static void read_files(struct lb_scan *s, struct rec *r, const struct lb_entry *list, const char *base, int csv)
+static void read_files(struct lb_scan *s, struct lb_pkgrec *r, const struct lb_entry *list, const char *base, int csv)
 {
 	const char *p, *end;
 	size_t nf = 0;
@@ -461,20 +428,6 @@ static char *pep503(const char *name)
 	return out;
 }
 
-static struct rec *get_rec(struct state *st, const char *key, int *found)
-{
-	uint32_t *slot = lb_hashmap_put(&st->by_key, lb_arena_strdup(&st->mem, key), strlen(key),
-					(uint32_t)st->n, found);
-
-	if (*found)
-		return &st->v[*slot];
-	lb_xgrow((void **)&st->v, &st->cap, st->n + 1, sizeof(*st->v));
-	memset(&st->v[st->n], 0, sizeof(st->v[0]));
-	st->v[st->n].vis_min = st->v[st->n].vis_max = -1;
-	st->v[st->n].hid_min = st->v[st->n].removed = -1;
-	return &st->v[st->n++];
-}
-
 static void fill(struct lb_scan *s, struct lb_component *c, const struct field *f, size_t n,
 		 const struct lb_entry *e, const char *norm)
 {
@@ -524,13 +477,13 @@ static void fill(struct lb_scan *s, struct lb_component *c, const struct field *
 
 static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const void *data, size_t len)
 {
-	struct state *st = vst;
+	struct lb_pkgrecs *st = vst;
 	enum kind k = classify(e->path);
 	int visible = lb_scan_visible(s, e), found;
 	struct field f[512];
 	size_t n;
 	char *name, *version, *norm, *key, *dir, *site;
-	struct rec *r;
+	struct lb_pkgrec *r;
 
 	if (k == K_NONE || k == K_RECORD || (!visible && !s->all_layers))
 		return 0;
@@ -547,7 +500,7 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 	}
 	norm = pep503(name);
 	key = lb_xasprintf("%s\x1f%s", norm, version ? version : "");
-	r = get_rec(st, key, &found);
+	r = lb_pkgrecs_get(st, key, &found);
 	if (!found) {
 		r->c = lb_model_add(&s->model, LB_COMP_LIBRARY, name, version, "python");
 		fill(s, r->c, f, n, e, norm);
@@ -596,32 +549,12 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 
 /* ---- finish ---- */
 
-static int finish(struct lb_scan *s, void *vst)
-{
-	struct state *st = vst;
-
-	for (size_t i = 0; i < st->n; i++) {
-		struct rec *r = &st->v[i];
-
-		if (r->vis_min >= 0) {
-			r->c->introduced = r->vis_min;
-			r->c->last_changed = r->vis_max;
-			r->c->removed = -1;
-		} else {
-			r->c->introduced = r->hid_min;
-			r->c->last_changed = r->hid_min;
-			r->c->removed = r->removed;
-		}
-	}
-	return 0;
-}
-
 const struct lb_detector lb_detector_python = {
 	.name = "python",
 	.max_size = META_MAX,
 	.wants = wants,
-	.state_new = state_new,
-	.state_free = state_free,
+	.state_new = lb_pkgrecs_new,
+	.state_free = lb_pkgrecs_free,
 	.scan = scan,
-	.finish = finish,
+	.finish = lb_pkgrecs_finish,
 };

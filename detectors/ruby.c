@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "detector.h"
+#include "pkgrec.h"
 #include "hashmap.h"
 #include "scan.h"
 
@@ -38,19 +39,6 @@
 #define MAX_LICENSES 16
 #define MAX_ITEMS 64                 /* authors kept */
 #define MAX_FILES_PER_GEM 100000
-
-struct rec {
-	struct lb_component *c;
-	int vis_min, vis_max;
-	int hid_min, removed;
-};
-
-struct state {
-	struct rec *v;
-	size_t n, cap;
-	struct lb_hashmap by_key;
-	struct lb_arena mem;
-};
 
 /* 1 when p is .../specifications/X.gemspec or .../specifications/default/X.gemspec. */
 static int is_spec(const char *p)
@@ -71,27 +59,6 @@ static int wants(const struct lb_entry *e)
 	if (e->type != LB_FT_FILE)
 		return LB_WANT_NO;
 	return is_spec(e->path) ? LB_WANT_YES : LB_WANT_NO;
-}
-
-static void *state_new(void)
-{
-	struct state *st = lb_xcalloc(1, sizeof(*st));
-
-	lb_hashmap_init(&st->by_key);
-	lb_arena_init(&st->mem);
-	return st;
-}
-
-static void state_free(void *vst)
-{
-	struct state *st = vst;
-
-	if (!st)
-		return;
-	free(st->v);
-	lb_hashmap_release(&st->by_key);
-	lb_arena_release(&st->mem);
-	free(st);
 }
 
 /* ---- Ruby literals ---- */
@@ -501,24 +468,9 @@ static int set_offered(struct lb_scan *s, struct lb_component *c, char *const *n
 
 /* ---- files ---- */
 
-static size_t view_lower_bound(const struct lb_scan *s, const char *key)
-{
-	size_t lo = 0, hi = s->view.n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(s->view.v[mid]->path, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* The files of GEM_HOME/gems/FULLNAME/, FULLNAME being the spec's file name
  * without ".gemspec". */
-static void add_files(struct lb_scan *s, struct rec *r, const char *spec)
+static void add_files(struct lb_scan *s, struct lb_pkgrec *r, const char *spec)
 {
 	const char *sp = strstr(spec, "/specifications/"), *base = strrchr(spec, '/') + 1;
 	char *prefix;
@@ -530,7 +482,7 @@ static void add_files(struct lb_scan *s, struct rec *r, const char *spec)
 		return;
 	prefix = lb_xasprintf("%.*s/gems/%.*s/", (int)(sp - spec), spec, (int)(strlen(base) - 8), base);
 	pl = strlen(prefix);
-	for (size_t i = view_lower_bound(s, prefix); i < s->view.n && nf < MAX_FILES_PER_GEM; i++) {
+	for (size_t i = lb_scan_lower_bound(s, prefix); i < s->view.n && nf < MAX_FILES_PER_GEM; i++) {
 		const struct lb_entry *f = s->view.v[i];
 
 		if (strncmp(f->path, prefix, pl) != 0)
@@ -546,20 +498,6 @@ static void add_files(struct lb_scan *s, struct rec *r, const char *spec)
 }
 
 /* ---- scan ---- */
-
-static struct rec *get_rec(struct state *st, const char *key, int *found)
-{
-	uint32_t *slot = lb_hashmap_put(&st->by_key, lb_arena_strdup(&st->mem, key), strlen(key),
-					(uint32_t)st->n, found);
-
-	if (*found)
-		return &st->v[*slot];
-	lb_xgrow((void **)&st->v, &st->cap, st->n + 1, sizeof(*st->v));
-	memset(&st->v[st->n], 0, sizeof(st->v[0]));
-	st->v[st->n].vis_min = st->v[st->n].vis_max = -1;
-	st->v[st->n].hid_min = st->v[st->n].removed = -1;
-	return &st->v[st->n++];
-}
 
 static void fill(struct lb_scan *s, struct lb_component *c, const struct gemspec *g, const struct lb_entry *e)
 {
@@ -590,10 +528,10 @@ static void fill(struct lb_scan *s, struct lb_component *c, const struct gemspec
 
 static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const void *data, size_t len)
 {
-	struct state *st = vst;
+	struct lb_pkgrecs *st = vst;
 	int visible = lb_scan_visible(s, e), found;
 	struct gemspec g;
-	struct rec *r;
+	struct lb_pkgrec *r;
 	char *key;
 
 	if ((!visible && !s->all_layers) || !is_spec(e->path) || !data)
@@ -609,7 +547,7 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 		return 0;
 	}
 	key = lb_xasprintf("%s\x1f%s\x1f%s", g.name, g.version ? g.version : "", g.platform ? g.platform : "");
-	r = get_rec(st, key, &found);
+	r = lb_pkgrecs_get(st, key, &found);
 	if (!found) {
 		r->c = lb_model_add(&s->model, LB_COMP_LIBRARY, g.name, g.version && *g.version ? g.version : NULL,
 				    "ruby");
@@ -642,32 +580,12 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 
 /* ---- finish ---- */
 
-static int finish(struct lb_scan *s, void *vst)
-{
-	struct state *st = vst;
-
-	for (size_t i = 0; i < st->n; i++) {
-		struct rec *r = &st->v[i];
-
-		if (r->vis_min >= 0) {
-			r->c->introduced = r->vis_min;
-			r->c->last_changed = r->vis_max;
-			r->c->removed = -1;
-		} else {
-			r->c->introduced = r->hid_min;
-			r->c->last_changed = r->hid_min;
-			r->c->removed = r->removed;
-		}
-	}
-	return 0;
-}
-
 const struct lb_detector lb_detector_ruby = {
 	.name = "ruby",
 	.max_size = SPEC_MAX,
 	.wants = wants,
-	.state_new = state_new,
-	.state_free = state_free,
+	.state_new = lb_pkgrecs_new,
+	.state_free = lb_pkgrecs_free,
 	.scan = scan,
-	.finish = finish,
+	.finish = lb_pkgrecs_finish,
 };

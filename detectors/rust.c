@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "detector.h"
+#include "pkgrec.h"
 #include "hashmap.h"
 #include "scan.h"
 
@@ -43,19 +44,6 @@ static const char *const skip_dirs[] = {
 	"/share/cargo/registry/",
 };
 
-struct rec {
-	struct lb_component *c;
-	int vis_min, vis_max;
-	int hid_min, removed;
-};
-
-struct state {
-	struct rec *v;
-	size_t n, cap;
-	struct lb_hashmap by_key;
-	struct lb_arena mem;
-};
-
 static int wants(const struct lb_entry *e)
 {
 	if (e->type != LB_FT_FILE || !lb_str_has_suffix(e->path, "/Cargo.lock"))
@@ -64,41 +52,6 @@ static int wants(const struct lb_entry *e)
 		if (strstr(e->path, skip_dirs[i]))
 			return LB_WANT_NO;
 	return LB_WANT_YES;
-}
-
-static void *state_new(void)
-{
-	struct state *st = lb_xcalloc(1, sizeof(*st));
-
-	lb_hashmap_init(&st->by_key);
-	lb_arena_init(&st->mem);
-	return st;
-}
-
-static void state_free(void *vst)
-{
-	struct state *st = vst;
-
-	if (!st)
-		return;
-	free(st->v);
-	lb_hashmap_release(&st->by_key);
-	lb_arena_release(&st->mem);
-	free(st);
-}
-
-static struct rec *get_rec(struct state *st, const char *key, int *found)
-{
-	uint32_t *slot = lb_hashmap_put(&st->by_key, lb_arena_strdup(&st->mem, key), strlen(key),
-					(uint32_t)st->n, found);
-
-	if (*found)
-		return &st->v[*slot];
-	lb_xgrow((void **)&st->v, &st->cap, st->n + 1, sizeof(*st->v));
-	memset(&st->v[st->n], 0, sizeof(st->v[0]));
-	st->v[st->n].vis_min = st->v[st->n].vis_max = -1;
-	st->v[st->n].hid_min = st->v[st->n].removed = -1;
-	return &st->v[st->n++];
 }
 
 /* ---- the TOML subset ---- */
@@ -202,15 +155,15 @@ static void pkg_release(struct pkg *k)
 
 /* ---- scan ---- */
 
-static void one_package(struct lb_scan *s, struct state *st, const struct lb_entry *e, int visible,
+static void one_package(struct lb_scan *s, struct lb_pkgrecs *st, const struct lb_entry *e, int visible,
 			const struct pkg *k)
 {
-	struct rec *r;
+	struct lb_pkgrec *r;
 	char *key;
 	int found;
 
 	key = lb_xasprintf("%s\x1f%s\x1f%s", k->name, k->version ? k->version : "", k->source ? k->source : "");
-	r = get_rec(st, key, &found);
+	r = lb_pkgrecs_get(st, key, &found);
 	free(key);
 	if (!found) {
 		struct lb_component *c = lb_model_add(&s->model, k->source ? LB_COMP_LIBRARY : LB_COMP_APPLICATION,
@@ -249,7 +202,7 @@ static void one_package(struct lb_scan *s, struct state *st, const struct lb_ent
 }
 
 /* The package just read, when it names a crate. */
-static void flush(struct lb_scan *s, struct state *st, const struct lb_entry *e, int visible, struct pkg *k,
+static void flush(struct lb_scan *s, struct lb_pkgrecs *st, const struct lb_entry *e, int visible, struct pkg *k,
 		  size_t *npkg, size_t *nbad)
 {
 	if (k->name && *k->name && *npkg < MAX_PACKAGES) {
@@ -263,7 +216,7 @@ static void flush(struct lb_scan *s, struct state *st, const struct lb_entry *e,
 
 static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const void *data, size_t len)
 {
-	struct state *st = vst;
+	struct lb_pkgrecs *st = vst;
 	int visible = lb_scan_visible(s, e), in_pkg = 0, in_array = 0;
 	const char *p = data, *end = p + len;
 	struct pkg k = { 0 };
@@ -343,32 +296,12 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 
 /* ---- finish ---- */
 
-static int finish(struct lb_scan *s, void *vst)
-{
-	struct state *st = vst;
-
-	for (size_t i = 0; i < st->n; i++) {
-		struct rec *r = &st->v[i];
-
-		if (r->vis_min >= 0) {
-			r->c->introduced = r->vis_min;
-			r->c->last_changed = r->vis_max;
-			r->c->removed = -1;
-		} else {
-			r->c->introduced = r->hid_min;
-			r->c->last_changed = r->hid_min;
-			r->c->removed = r->removed;
-		}
-	}
-	return 0;
-}
-
 const struct lb_detector lb_detector_rust = {
 	.name = "rust",
 	.max_size = LOCK_MAX,
 	.wants = wants,
-	.state_new = state_new,
-	.state_free = state_free,
+	.state_new = lb_pkgrecs_new,
+	.state_free = lb_pkgrecs_free,
 	.scan = scan,
-	.finish = finish,
+	.finish = lb_pkgrecs_finish,
 };
