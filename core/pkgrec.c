@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scan.h"
+
 void *lb_pkgrecs_new(void)
 {
 	struct lb_pkgrecs *st = lb_xcalloc(1, sizeof(*st));
@@ -37,6 +39,28 @@ struct lb_pkgrec *lb_pkgrecs_get(struct lb_pkgrecs *st, const char *key, int *fo
 	st->v[st->n].vis_min = st->v[st->n].vis_max = -1;
 	st->v[st->n].hid_min = st->v[st->n].removed = -1;
 	return &st->v[st->n++];
+}
+
+void lb_pkgrec_seen_visible(struct lb_pkgrec *r, const struct lb_entry *e)
+{
+	if (r->vis_min < 0 || e->layer < r->vis_min)
+		r->vis_min = e->layer;
+	if (e->layer > r->vis_max)
+		r->vis_max = e->layer;
+}
+
+void lb_pkgrec_seen_hidden(const struct lb_scan *s, struct lb_pkgrec *r, const struct lb_entry *e)
+{
+	int h = lb_scan_hidden_by(s, e);
+
+	if (h < 0)
+		h = lb_scan_deleted_in(s, e->path, e->layer);
+	if (h < 0)
+		h = (int)s->nlayers - 1;
+	if (r->hid_min < 0 || e->layer < r->hid_min)
+		r->hid_min = e->layer;
+	if (h > r->removed)
+		r->removed = h;
 }
 
 int lb_pkgrecs_finish(struct lb_scan *s, void *vst)

@@ -44,6 +44,12 @@ void lb_pkgrecs_free(void *recs);   /* NULL is a no-op */
  * The pointer is valid until the next call. */
 struct lb_pkgrec *lb_pkgrecs_get(struct lb_pkgrecs *recs, const char *key, int *found);
 
+/* A copy of the package at entry e: visible in the final view, or hidden
+ * (by the layer that deleted or replaced it, else the top layer). */
+struct lb_entry;
+void lb_pkgrec_seen_visible(struct lb_pkgrec *r, const struct lb_entry *e);
+void lb_pkgrec_seen_hidden(const struct lb_scan *s, struct lb_pkgrec *r, const struct lb_entry *e);
+
 /* Sets introduced, last_changed and removed of every record's component
  * as described above.  Returns 0. */
 int lb_pkgrecs_finish(struct lb_scan *s, void *recs);

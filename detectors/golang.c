@@ -351,21 +351,9 @@ static char *go_purl(const char *path, const char *version)
 static void place(struct lb_scan *s, struct lb_pkgrec *r, const struct lb_entry *e)
 {
 	if (lb_scan_visible(s, e)) {
-		if (r->vis_min < 0 || e->layer < r->vis_min)
-			r->vis_min = e->layer;
-		if (e->layer > r->vis_max)
-			r->vis_max = e->layer;
+		lb_pkgrec_seen_visible(r, e);
 	} else {
-		int h = lb_scan_hidden_by(s, e);
-
-		if (h < 0)
-			h = lb_scan_deleted_in(s, e->path, e->layer);
-		if (h < 0)
-			h = (int)s->nlayers - 1;
-		if (r->hid_min < 0 || e->layer < r->hid_min)
-			r->hid_min = e->layer;
-		if (h > r->removed)
-			r->removed = h;
+		lb_pkgrec_seen_hidden(s, r, e);
 	}
 }
 

@@ -385,23 +385,11 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 		lb_comp_add_evidence(r->c, LB_EV_METADATA, e->path, e->layer, NULL, NULL);
 	}
 	if (visible) {
-		if (r->vis_min < 0 || e->layer < r->vis_min)
-			r->vis_min = e->layer;
-		if (e->layer > r->vis_max)
-			r->vis_max = e->layer;
+		lb_pkgrec_seen_visible(r, e);
 		if (kind == 1)
 			add_files(s, r, dir);
 	} else {
-		int h = lb_scan_hidden_by(s, e);
-
-		if (h < 0)
-			h = lb_scan_deleted_in(s, e->path, e->layer);
-		if (h < 0)
-			h = (int)s->nlayers - 1;
-		if (r->hid_min < 0 || e->layer < r->hid_min)
-			r->hid_min = e->layer;
-		if (h > r->removed)
-			r->removed = h;
+		lb_pkgrec_seen_hidden(s, r, e);
 	}
 	free(key);
 	free(scope);

@@ -511,10 +511,7 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 	dir = k == K_EGG_FILE ? lb_xstrdup(e->path) : lb_xstrndup(e->path, (size_t)(strrchr(e->path, '/') - e->path));
 	site = lb_xstrndup(dir, (size_t)(strrchr(dir, '/') - dir));
 	if (visible) {
-		if (r->vis_min < 0 || e->layer < r->vis_min)
-			r->vis_min = e->layer;
-		if (e->layer > r->vis_max)
-			r->vis_max = e->layer;
+		lb_pkgrec_seen_visible(r, e);
 		if (k == K_DIST_INFO) {
 			char *rec = lb_xasprintf("%s/RECORD", dir);
 
@@ -527,16 +524,7 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 			free(rec);
 		}
 	} else {
-		int h = lb_scan_hidden_by(s, e);
-
-		if (h < 0)
-			h = lb_scan_deleted_in(s, e->path, e->layer);
-		if (h < 0)
-			h = (int)s->nlayers - 1;
-		if (r->hid_min < 0 || e->layer < r->hid_min)
-			r->hid_min = e->layer;
-		if (h > r->removed)
-			r->removed = h;
+		lb_pkgrec_seen_hidden(s, r, e);
 	}
 	free(dir);
 	free(site);
