@@ -14,9 +14,11 @@ import io
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import tarfile
+import tempfile
 import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -139,6 +141,68 @@ def go_elf(buildinfo):
     sh += struct.pack("<IIQQQQIIQQ", 18, 1, 3, base + bi_off, bi_off, len(buildinfo), 0, 0, 16, 0)
     sh += struct.pack("<IIQQQQIIQQ", 32, 3, 0, 0, shstr_off, len(shstr), 0, 0, 1, 0)
     return body + sh
+
+
+def dpkg_fields(para):
+    """The fields of one status paragraph (continuation lines joined)."""
+    out = {}
+    key = None
+    for line in para.split("\n"):
+        if line.startswith((" ", "\t")) and key:
+            out[key] += "\n" + line.strip()
+        elif ":" in line:
+            key, _, v = line.partition(":")
+            out[key] = v.strip()
+    return out
+
+
+def html_lines(paras, copyrights, unowned):
+    """A fuzz_html input: the model a scan makes of dpkg status paragraphs."""
+    lines = ["debian:12", "debian-12.tar", "sha256:" + "0" * 64, "linux", "amd64", "0.1.0",
+             "L", sha(b"layer0"), "/bin/sh -c #(nop) ADD file:1234 in /",
+             "L", sha(b"layer1"), 'RUN apt-get install -y "<pkg>" && echo \'done\' >/dev/null']
+    for i, para in enumerate(paras):
+        f = dpkg_fields(para)
+        lines += ["C1%d%d" % (1, i % 2), f["Package"], f["Version"],
+                  "pkg:deb/debian/%s@%s?arch=%s&distro=debian-12" % (f["Package"], f["Version"],
+                                                                      f["Architecture"]),
+                  copyrights.get(f["Package"], ("", ""))[0], ""]
+        lines += ["E0", "/var/lib/dpkg/status", "Package", ""]
+        lines += ["E3", "", "", f["Description"].split("\n")[0]]
+        for c in copyrights.get(f["Package"], ("", []))[1]:
+            lines.append("R" + c)
+    for path, expr in unowned:
+        lines += ["U0", path, expr]
+    return "\n".join(lines) + "\n"
+
+
+def copyright_statements(path):
+    """The "Copyright" lines of a file (what the copyright extractor looks at)."""
+    return [line.strip() for line in read(path).decode("utf-8", "replace").split("\n")
+            if re.search(r"(?i)copyright|\(c\)|\u00a9", line) and re.search(r"\d{4}", line)]
+
+
+def cache_records(layerbom, layers):
+    """Payloads of the per-layer cache: layerbom scans a docker-archive of
+    the layers with --cache, and the records come out of its database."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = json.dumps({"architecture": "amd64", "os": "linux",
+                          "rootfs": {"type": "layers", "diff_ids": [sha(raw) for _, raw in layers]},
+                          "history": [{"created_by": "fuzz seed"} for _ in layers]}).encode()
+        members = [("config.json", "file", cfg),
+                   ("manifest.json", "file", json.dumps([{
+                       "Config": "config.json", "RepoTags": ["seed:1"],
+                       "Layers": ["l%d.tar" % i for i in range(len(layers))]}]).encode())]
+        members += [("l%d.tar" % i, "file", blob) for i, (blob, _) in enumerate(layers)]
+        image = os.path.join(tmp, "image.tar")
+        with open(image, "wb") as f:
+            f.write(tar_bytes(members))
+        subprocess.run([layerbom, "scan", "-q", "--cache", os.path.join(tmp, "cache"), "-o",
+                        "spdx-json=" + os.devnull, "docker-archive:" + image], check=True)
+        db = sqlite3.connect(os.path.join(tmp, "cache", "layers.sqlite"))
+        out = [bytes(r[0]) for r in db.execute("SELECT payload FROM layers ORDER BY size")]
+        db.close()
+    return out
 
 
 def main():
@@ -314,6 +378,37 @@ def main():
 
     # --- rpmdb: kind byte, then the database
     seed("rpmdb", "bdb-dive", b"\x00" + rpm)
+
+    # --- copyright: license files and source headers
+    seed("copyright", "zlib-copyright", copyright_)
+    seed("copyright", "zlib-h", read("/usr/include/zlib.h", 1500))
+    seed("copyright", "archive-h", read("/usr/include/archive.h", 1600))
+    seed("copyright", "libarchive-copyright", read("/usr/share/doc/libarchive13/copyright", 4000))
+    seed("copyright", "base-files-copyright", read("/usr/share/doc/base-files/copyright"))
+
+    # --- html: the models of the dpkg seed, and license files no one owns
+    paras = status.split("\n\n")
+    stmts = {"zlib1g": ("Zlib", copyright_statements("/usr/share/doc/zlib1g/copyright")),
+             "base-files": ("GPL-2+", copyright_statements("/usr/share/doc/base-files/copyright")),
+             "tzdata": ("public-domain", [])}
+    seed("html", "dpkg", html_lines(paras, stmts, [("/opt/app/LICENSE", "BSD-3-Clause")]))
+    seed("html", "libarchive", html_lines(
+        [dpkg_paragraphs(["libarchive13"])],
+        {"libarchive13": ("BSD-2-clause", copyright_statements("/usr/share/doc/libarchive13/copyright")[:8])},
+        []))
+
+    # --- cache: records layerbom wrote for the layer seeds (needs a build:
+    # LAYERBOM=build/cmd/layerbom)
+    layerbom = os.environ.get("LAYERBOM")
+    if layerbom:
+        recs = cache_records(layerbom, [(plain, plain), (gz(plain), plain),
+                                        (tar_bytes(members, tarfile.GNU_FORMAT),
+                                         tar_bytes(members, tarfile.GNU_FORMAT)),
+                                        (zstd(layer), layer)])
+        for i, r in enumerate(recs):
+            seed("cache", "record%d" % i, r)
+    else:
+        print("make-corpus.py: no LAYERBOM: the cache seeds are not written", file=sys.stderr)
 
 
 if __name__ == "__main__":
