@@ -27,7 +27,7 @@
  * (PRAGMA user_version); CACHE_APP_ID marks the file as ours
  * (PRAGMA application_id, "LBc1").
  */
-#define CACHE_FORMAT 1u
+#define CACHE_FORMAT 2u
 #define CACHE_SCHEMA 1
 #define CACHE_APP_ID 0x4c426331  /* 1279419185 */
 #define CACHE_BUSY_MS 15000
@@ -43,7 +43,9 @@
  *     str path, nstr link target, nstr magic,
  *     [32 bytes sha256, 20 bytes sha1 when flags has LB_EF_HASHED]
  *     u8 data kind: 0 none; 1 inline: u64 len, bytes; 2 shared: u32 index
- *       of an earlier entry whose data this is (a hard link)
+ *       of an earlier entry whose data this is (a hard link); 3 inline with
+ *       streaming detectors' summaries (LB_EF_STREAMED): u64 len, bytes,
+ *       u32 summaries' len, their bytes (layer.h)
  *   u32 nwhiteouts, then per whiteout: u8 opaque, str path
  *
  * str is u32 length and bytes (no NUL); nstr is the same with length
@@ -242,9 +244,17 @@ static void encode(const struct lb_layer *l, struct wr *w_)
 				continue;
 			}
 		}
-		put_u8(&w, 1);
+		put_u8(&w, e->flags & LB_EF_STREAMED ? 3 : 1);
 		put_u64(&w, e->data_len);
 		put(&w, e->data, e->data_len);
+		if (e->flags & LB_EF_STREAMED) {
+			uint32_t sl = (uint32_t)e->data[e->data_len] | (uint32_t)e->data[e->data_len + 1] << 8 |
+				      (uint32_t)e->data[e->data_len + 2] << 16 |
+				      (uint32_t)e->data[e->data_len + 3] << 24;
+
+			put_u32(&w, sl);
+			put(&w, e->data + e->data_len + 4, sl);
+		}
 	}
 	put_u32(&w, (uint32_t)l->nwhiteouts);
 	for (size_t i = 0; i < l->nwhiteouts && !w.over; i++) {
@@ -427,7 +437,7 @@ static int decode_entry(struct rd *r, struct lb_layer *l, size_t i, const struct
 		return -1;
 	if (e->type > LB_FT_FIFO)
 		return bad(r, "bad file type");
-	if (e->flags & ~(LB_EF_HASHED | LB_EF_HARDLINK | LB_EF_TRUNCATED))
+	if (e->flags & ~(LB_EF_HASHED | LB_EF_HARDLINK | LB_EF_TRUNCATED | LB_EF_STREAMED))
 		return bad(r, "bad entry flags");
 	if (e->mode & ~07777u)
 		return bad(r, "bad mode");
@@ -458,9 +468,12 @@ static int decode_entry(struct rd *r, struct lb_layer *l, size_t i, const struct
 		if ((e->detectors & ((uint32_t)1 << d)) && o->detectors[d]->max_size > cap)
 			cap = o->detectors[d]->max_size;
 	kind = get_u8(r);
-	if (kind == 1) {
-		uint64_t n = get_u64(r);
-		const unsigned char *q;
+	if ((kind == 3) != !!(e->flags & LB_EF_STREAMED) && kind != 2)
+		return bad(r, "bad streamed data");
+	if (kind == 1 || kind == 3) {
+		uint64_t n = get_u64(r), sn = 0;
+		const unsigned char *q, *sq = NULL;
+		unsigned char *p;
 
 		if (r->why)
 			return -1;
@@ -469,7 +482,28 @@ static int decode_entry(struct rd *r, struct lb_layer *l, size_t i, const struct
 		q = take(r, (size_t)n);
 		if (!q)
 			return -1;
-		e->data = lb_arena_memdup(&l->arena, q, (size_t)n);
+		if (kind == 3) {
+			sn = get_u32(r);
+			if (r->why)
+				return -1;
+			if (sn > (uint64_t)o->ndetectors * (LB_STREAM_SUMMARY_MAX + 5) ||
+			    n + 4 + sn > o->max_retained - l->retained)
+				return bad(r, "bad streamed data");
+			sq = take(r, (size_t)sn);
+			if (!sq)
+				return -1;
+		}
+		p = lb_arena_alloc(&l->arena, (size_t)(n + (kind == 3 ? 4 + sn : 0)) + 1);
+		memcpy(p, q, (size_t)n);
+		if (kind == 3) {
+			p[n] = (unsigned char)sn;
+			p[n + 1] = (unsigned char)(sn >> 8);
+			p[n + 2] = (unsigned char)(sn >> 16);
+			p[n + 3] = (unsigned char)(sn >> 24);
+			memcpy(p + n + 4, sq, (size_t)sn);
+			l->retained += 4 + sn;
+		}
+		e->data = p;
 		e->data_len = (size_t)n;
 		l->retained += n;
 	} else if (kind == 2) {
@@ -478,7 +512,8 @@ static int decode_entry(struct rd *r, struct lb_layer *l, size_t i, const struct
 		if (r->why)
 			return -1;
 		if (k >= i || !l->entries[k].data || !e->detectors || !(e->flags & LB_EF_HARDLINK) ||
-		    l->entries[k].data_len > cap)
+		    l->entries[k].data_len > cap ||
+		    (e->flags & LB_EF_STREAMED) != (l->entries[k].flags & LB_EF_STREAMED))
 			return bad(r, "bad shared data");
 		e->data = l->entries[k].data;
 		e->data_len = l->entries[k].data_len;

@@ -24,7 +24,11 @@ enum lb_want {
 	LB_WANT_NO = 0,
 	LB_WANT_YES = 1,
 	LB_WANT_SNIFF = 2,   /* decide after libmagic saw the first bytes */
+	LB_WANT_STREAM = 3,  /* read the whole file as it streams by, keep only a summary */
 };
+
+/* Bytes of summary a streaming detector may keep per file. */
+#define LB_STREAM_SUMMARY_MAX ((size_t)8 << 20)
 
 struct lb_detector {
 	/* Short lowercase name, used in messages, evidence and the cache key. */
@@ -61,6 +65,25 @@ struct lb_detector {
 
 	/* MAY be NULL.  Called once after every scan() call. */
 	int (*finish)(struct lb_scan *s, void *state);
+
+	/*
+	 * Streaming, for files too large to keep (executables): MUST be set
+	 * when wants() may answer LB_WANT_STREAM, else NULL.  The walker thread
+	 * calls stream_begin() with the entry (path, mode, size, magic set),
+	 * then stream_data() with the file's bytes in order, from offset 0, in
+	 * chunks of any size, then stream_end(), which frees ctx and returns a
+	 * summary in malloc()ed memory (*len bytes, at most
+	 * LB_STREAM_SUMMARY_MAX) or NULL when the file holds nothing for the
+	 * detector.  All three MUST be thread-safe and MUST NOT fail: a
+	 * detector that gives up on a file returns NULL from stream_end().
+	 * scan() then receives the summary as data/len, never the file (and is
+	 * not called for a file whose stream left no summary).  A file another
+	 * detector keeps is streamed all the same: each detector gets what it
+	 * asked for (layer.h, LB_EF_STREAMED).
+	 */
+	void *(*stream_begin)(const struct lb_entry *e);
+	void (*stream_data)(void *ctx, const void *p, size_t n);
+	unsigned char *(*stream_end)(void *ctx, size_t *len);
 };
 
 /* detectors/all.c */

@@ -39,6 +39,36 @@ void lb_layer_release(struct lb_layer *l)
 	memset(l, 0, sizeof(*l));
 }
 
+static uint32_t get_u32le(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int lb_entry_summary(const struct lb_entry *e, unsigned det, const unsigned char **p, size_t *n)
+{
+	const unsigned char *f;
+	size_t total, off = 0;
+
+	if (!(e->flags & LB_EF_STREAMED) || !e->data)
+		return 0;
+	f = e->data + e->data_len;
+	total = get_u32le(f);
+	f += 4;
+	while (total - off >= 5) {
+		size_t len = get_u32le(f + off + 1);
+
+		if (len > total - off - 5)
+			return 0;
+		if (f[off] == det) {
+			*p = f + off + 5;
+			*n = len;
+			return 1;
+		}
+		off += 5 + len;
+	}
+	return 0;
+}
+
 int lb_path_normalize(const char *in, char *out, size_t outcap)
 {
 	size_t o = 0;

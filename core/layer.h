@@ -33,6 +33,7 @@ enum lb_entry_flags {
 	LB_EF_HARDLINK = 1 << 1,   /* stored as a hard link to link_target */
 	LB_EF_IMPLICIT = 1 << 2,   /* a directory the layer implies but does not list */
 	LB_EF_TRUNCATED = 1 << 3,  /* data holds only the first bytes (detector cap) */
+	LB_EF_STREAMED = 1 << 4,   /* streaming detectors' summaries follow data (lb_entry_summary) */
 };
 
 struct lb_entry {
@@ -80,6 +81,16 @@ struct lb_layer {
 
 void lb_layer_init(struct lb_layer *l, unsigned index);
 void lb_layer_release(struct lb_layer *l);
+
+/*
+ * The summary streaming detector det (its index in the detector list) left
+ * for e, when e has LB_EF_STREAMED: 1 with *p / *n set (pointing into e's
+ * data), or 0 when there is none.  The summaries sit right after the kept
+ * bytes: data[data_len..] holds u32 total, then records of u8 detector,
+ * u32 length and the bytes (integers little-endian); every length is
+ * checked against total.
+ */
+int lb_entry_summary(const struct lb_entry *e, unsigned det, const unsigned char **p, size_t *n);
 
 /* Normalises a path from a tar header into out (cap outcap): leading "./"
  * and "/" dropped, "." and empty components removed, ".." resolved.

@@ -140,7 +140,13 @@ static int run_detectors(struct lb_scan *s)
 			for (size_t d = 0; d < s->ndetectors; d++) {
 				if (!(e->detectors & (1u << d)))
 					continue;
-				if (s->detectors[d]->scan(s, s->det_state[d], e, e->data, e->data_len) < 0)
+				const unsigned char *p = e->data;
+				size_t n = e->data_len;
+
+				/* a streaming detector reads its summary, not the file */
+				if ((e->flags & LB_EF_STREAMED) && s->detectors[d]->stream_begin)
+					lb_entry_summary(e, (unsigned)d, &p, &n);
+				if (s->detectors[d]->scan(s, s->det_state[d], e, p, n) < 0)
 					return lb_log_error(&s->log, LB_ERR_INTERNAL, "detector '%s' failed on '%s'",
 							    s->detectors[d]->name, e->path);
 			}

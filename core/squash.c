@@ -58,7 +58,7 @@ static void resolve_hardlinks(struct lb_layer *layers, size_t n, struct lb_log *
 			}
 			if (t && t != e && t->type == LB_FT_FILE && (t->flags & LB_EF_HASHED)) {
 				e->size = t->size;
-				e->flags |= t->flags & (LB_EF_HASHED | LB_EF_TRUNCATED);
+				e->flags |= t->flags & (LB_EF_HASHED | LB_EF_TRUNCATED | LB_EF_STREAMED);
 				memcpy(e->sha256, t->sha256, 32);
 				memcpy(e->sha1, t->sha1, 20);
 				e->data = t->data;

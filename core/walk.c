@@ -34,6 +34,9 @@ struct walker {
 	size_t keep_max;
 	struct lb_buf keep;
 	int keep_over;
+	uint32_t stream;             /* detectors streaming the file */
+	void *sctx[32];              /* their contexts */
+	struct lb_buf summ;          /* their summaries, as records (lb_entry_summary) */
 };
 
 static la_ssize_t read_cb(struct archive *a, void *ctx, const void **out)
@@ -84,6 +87,66 @@ static const char *sniff_magic(struct walker *w)
 	return m ? lb_arena_strdup(&w->l->arena, m) : "application/octet-stream";
 }
 
+static void put_u32le(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+/* Starts the streams of the detectors in w->stream, once the file's type
+ * is known (e->data is NULL: a stream sees the bytes through stream_data). */
+static void start_streams(struct walker *w, const struct lb_entry *e)
+{
+	for (size_t i = 0; i < w->o->ndetectors; i++) {
+		if (!(w->stream & (1u << i)))
+			continue;
+		if (!w->o->detectors[i]->stream_begin)
+			BUG("detector '%s' streams without stream_begin", w->o->detectors[i]->name);
+		w->sctx[i] = w->o->detectors[i]->stream_begin(e);
+		if (!w->sctx[i])
+			w->stream &= ~(1u << i);
+	}
+}
+
+static void feed_streams(struct walker *w, const void *p, size_t n)
+{
+	for (size_t i = 0; i < w->o->ndetectors; i++)
+		if (w->stream & (1u << i))
+			w->o->detectors[i]->stream_data(w->sctx[i], p, n);
+}
+
+/* Ends the streams; their summaries go to w->summ as records.  Returns the
+ * detectors that left one. */
+static uint32_t end_streams(struct walker *w, const struct lb_entry *e)
+{
+	uint32_t got = 0;
+
+	for (size_t i = 0; i < w->o->ndetectors; i++) {
+		unsigned char *sum, hdr[5];
+		size_t len = 0;
+
+		if (!(w->stream & (1u << i)))
+			continue;
+		sum = w->o->detectors[i]->stream_end(w->sctx[i], &len);
+		w->sctx[i] = NULL;
+		if (!sum)
+			continue;
+		hdr[0] = (unsigned char)i;
+		put_u32le(hdr + 1, (uint32_t)len);
+		if (len > LB_STREAM_SUMMARY_MAX || lb_buf_add(&w->summ, hdr, 5) ||
+		    lb_buf_add(&w->summ, sum, len))
+			lb_log_warn(&w->l->log, "'%s': detector '%s' found more than %zu MiB to report, ignored",
+				    e->path, w->o->detectors[i]->name, LB_STREAM_SUMMARY_MAX >> 20);
+		else
+			got |= 1u << i;
+		free(sum);
+	}
+	w->stream = 0;
+	return got;
+}
+
 /* Asks the detectors that wanted a sniff, now that the head is known. */
 static void decide_sniff(struct walker *w, struct lb_entry *e)
 {
@@ -96,15 +159,23 @@ static void decide_sniff(struct walker *w, struct lb_entry *e)
 	for (size_t i = 0; i < w->o->ndetectors; i++) {
 		if (!(w->sniff & (1u << i)))
 			continue;
-		if (w->o->detectors[i]->wants(e) == LB_WANT_YES) {
+		int r = w->o->detectors[i]->wants(e);
+
+		if (r == LB_WANT_YES) {
 			w->want |= 1u << i;
 			if (w->o->detectors[i]->max_size > w->keep_max)
 				w->keep_max = w->o->detectors[i]->max_size;
+		} else if (r == LB_WANT_STREAM) {
+			w->stream |= 1u << i;
 		}
 	}
 	e->data = NULL;
 	e->data_len = 0;
 	w->sniff = 0;
+	if (w->stream) {
+		start_streams(w, e);
+		feed_streams(w, w->head, w->headlen);
+	}
 	if (w->want) {
 		lb_buf_init(&w->keep, w->keep_max);
 		if (lb_buf_add(&w->keep, w->head, w->headlen < w->keep_max ? w->headlen : w->keep_max) ||
@@ -126,10 +197,12 @@ static void feed(struct walker *w, struct lb_entry *e, const void *p, size_t n)
 		w->headlen += take;
 		if (w->headlen < SNIFF_BYTES)
 			return;
-		decide_sniff(w, e);   /* copies the head into keep */
+		decide_sniff(w, e);   /* copies the head into keep, feeds it to streams */
 		p = (const char *)p + take;
 		n -= take;
 	}
+	if (w->stream && n)
+		feed_streams(w, p, n);
 	if (w->want && !w->keep_over && n) {
 		size_t room = w->keep.max - w->keep.len;
 
@@ -189,25 +262,41 @@ static int read_data(struct walker *w, struct archive *a, struct lb_entry *e)
 	return 0;
 }
 
+/* Keeps what the detectors asked for: the file's bytes (up to the cap)
+ * for those that read it whole, then the streaming detectors' summaries. */
 static void keep_data(struct walker *w, struct lb_entry *e)
 {
 	struct lb_layer *l = w->l;
+	uint32_t got = end_streams(w, e);
+	size_t klen = w->want ? w->keep.len : 0;
+	size_t slen = got ? 4 + w->summ.len : 0;
+	unsigned char *p;
 
-	e->detectors = w->want;
-	if (!w->want)
-		return;
-	if (w->keep_over)
+	e->detectors = w->want | got;
+	if (!e->detectors)
+		goto out;
+	if (w->want && w->keep_over)
 		e->flags |= LB_EF_TRUNCATED;
-	if (l->retained + w->keep.len > w->o->max_retained) {
+	if (klen + slen > w->o->max_retained - l->retained) {
 		lb_log_warn(&l->log, "'%s': not analysed: more than %llu MiB of this layer was already held for detectors",
 			    e->path, (unsigned long long)(w->o->max_retained >> 20));
 		e->detectors = 0;
-	} else {
-		e->data = lb_arena_memdup(&l->arena, w->keep.p ? w->keep.p : "", w->keep.len);
-		e->data_len = w->keep.len;
-		l->retained += w->keep.len;
+		goto out;
 	}
+	p = lb_arena_alloc(&l->arena, klen + slen ? klen + slen : 1);
+	if (klen)
+		memcpy(p, w->keep.p, klen);
+	if (got) {
+		put_u32le(p + klen, (uint32_t)w->summ.len);
+		memcpy(p + klen + 4, w->summ.p, w->summ.len);
+		e->flags |= LB_EF_STREAMED;
+	}
+	e->data = p;
+	e->data_len = klen;
+	l->retained += klen + slen;
+out:
 	lb_buf_release(&w->keep);
+	lb_buf_release(&w->summ);
 }
 
 static struct lb_entry *add_entry(struct lb_layer *l, const struct lb_entry *e)
@@ -342,7 +431,7 @@ static int take_entry(struct walker *w, struct archive *a, struct archive_entry 
 			const struct lb_entry *t = &l->entries[*ti];
 
 			e.size = t->size;
-			e.flags |= t->flags & (LB_EF_HASHED | LB_EF_TRUNCATED);
+			e.flags |= t->flags & (LB_EF_HASHED | LB_EF_TRUNCATED | LB_EF_STREAMED);
 			memcpy(e.sha256, t->sha256, 32);
 			memcpy(e.sha1, t->sha1, 20);
 			e.data = t->data;
@@ -354,7 +443,7 @@ static int take_entry(struct walker *w, struct archive *a, struct archive_entry 
 		return 0;
 	}
 
-	w->want = w->sniff = 0;
+	w->want = w->sniff = w->stream = 0;
 	w->keep_max = 0;
 	w->keep_over = 0;
 	w->headlen = 0;
@@ -367,14 +456,22 @@ static int take_entry(struct walker *w, struct archive *a, struct archive_entry 
 				w->keep_max = w->o->detectors[i]->max_size;
 		} else if (r == LB_WANT_SNIFF && e.type == LB_FT_FILE) {
 			w->sniff |= 1u << i;
+		} else if (r == LB_WANT_STREAM && e.type == LB_FT_FILE) {
+			w->stream |= 1u << i;
 		}
 	}
 	if (w->want && !w->sniff)
 		lb_buf_init(&w->keep, w->keep_max);
+	lb_buf_init(&w->summ, (size_t)w->o->ndetectors * (LB_STREAM_SUMMARY_MAX + 5));
+	/* with a sniff pending, the streams start once every answer is in */
+	if (w->stream && !w->sniff)
+		start_streams(w, &e);
 
 	if (e.type == LB_FT_FILE) {
 		if (read_data(w, a, &e) < 0) {
+			end_streams(w, &e);
 			lb_buf_release(&w->keep);
+			lb_buf_release(&w->summ);
 			return -1;
 		}
 		keep_data(w, &e);
@@ -394,6 +491,11 @@ static int walker_init(struct walker *w, struct lb_layer *l, const char *name,
 	w->name = name;
 	if (o->ndetectors > 32)
 		BUG("at most 32 detectors");
+	for (size_t i = 0; i < o->ndetectors; i++)
+		if (o->detectors[i]->stream_begin &&
+		    (!o->detectors[i]->stream_data || !o->detectors[i]->stream_end))
+			BUG("detector '%s': stream_begin without stream_data and stream_end",
+			    o->detectors[i]->name);
 	w->h256 = EVP_MD_CTX_new();
 	w->h1 = EVP_MD_CTX_new();
 	if (!w->h256 || !w->h1)
@@ -409,6 +511,7 @@ static void walker_release(struct walker *w)
 		magic_close(w->magic);
 	free(w->buf);
 	lb_buf_release(&w->keep);
+	lb_buf_release(&w->summ);
 }
 
 static void set_digest(char **dst, const unsigned char d[32])
