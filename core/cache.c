@@ -456,13 +456,15 @@ static int decode_entry(struct rd *r, struct lb_layer *l, size_t i, const struct
 	}
 	if ((e->flags & LB_EF_HASHED) && e->type != LB_FT_FILE)
 		return bad(r, "digests on an entry that is no file");
+	if (e->detectors && !(e->flags & LB_EF_HASHED))
+		return bad(r, "detector data for a file that was not read");
 	if (e->flags & LB_EF_HASHED) {
 		const unsigned char *q = take(r, 32 + 20);
 
 		if (!q)
 			return -1;
-		memcpy(e->sha256, q, 32);
-		memcpy(e->sha1, q + 32, 20);
+		e->flags &= (uint8_t)~LB_EF_HASHED;
+		lb_entry_set_digests(l, e, q, q + 32);
 	}
 	for (size_t d = 0; d < o->ndetectors && d < 32; d++)
 		if ((e->detectors & ((uint32_t)1 << d)) && o->detectors[d]->max_size > cap)

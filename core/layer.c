@@ -39,6 +39,32 @@ void lb_layer_release(struct lb_layer *l)
 	memset(l, 0, sizeof(*l));
 }
 
+const unsigned char lb_empty_sha256[32] = {
+	0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
+	0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
+};
+const unsigned char lb_empty_sha1[20] = {
+	0xda, 0x39, 0xa3, 0xee, 0x5e, 0x6b, 0x4b, 0x0d, 0x32, 0x55,
+	0xbf, 0xef, 0x95, 0x60, 0x18, 0x90, 0xaf, 0xd8, 0x07, 0x09,
+};
+
+void lb_entry_set_digests(struct lb_layer *l, struct lb_entry *e, const unsigned char sha256[32],
+			  const unsigned char sha1[20])
+{
+	if (memcmp(sha256, lb_empty_sha256, 32) == 0 && memcmp(sha1, lb_empty_sha1, 20) == 0) {
+		e->sha256 = lb_empty_sha256;
+		e->sha1 = lb_empty_sha1;
+	} else {
+		unsigned char *d = lb_arena_alloc(&l->arena, 52);
+
+		memcpy(d, sha256, 32);
+		memcpy(d + 32, sha1, 20);
+		e->sha256 = d;
+		e->sha1 = d + 32;
+	}
+	e->flags |= LB_EF_HASHED;
+}
+
 static uint32_t get_u32le(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;

@@ -48,9 +48,23 @@ struct lb_entry {
 	uint8_t type;              /* enum lb_ftype */
 	uint8_t flags;             /* enum lb_entry_flags */
 	uint32_t detectors;        /* bit i: detector i asked for this file */
-	unsigned char sha256[32];
-	unsigned char sha1[20];
+	/* With LB_EF_HASHED: the content's digests (32 and 20 bytes; arena,
+	 * or lb_empty_sha256/lb_empty_sha1), else NULL.  Pointers, not arrays:
+	 * a million directories and empty files do not carry 52 bytes each. */
+	const unsigned char *sha256;
+	const unsigned char *sha1;
 };
+
+/* The digests of no bytes at all, shared by every empty file. */
+extern const unsigned char lb_empty_sha256[32];
+extern const unsigned char lb_empty_sha1[20];
+
+struct lb_layer;
+
+/* Sets e's digests (LB_EF_HASHED): the shared ones for an empty file, else
+ * copies in l's arena. */
+void lb_entry_set_digests(struct lb_layer *l, struct lb_entry *e, const unsigned char sha256[32],
+			  const unsigned char sha1[20]);
 
 struct lb_whiteout {
 	const char *path;          /* the path hidden (for an opaque dir: the dir) */

@@ -233,6 +233,7 @@ static int read_data(struct walker *w, struct archive *a, struct lb_entry *e)
 	size_t n;
 	la_int64_t off;
 	uint64_t pos = 0;
+	unsigned char sha256[32], sha1[20];
 	unsigned int len;
 	int r;
 
@@ -256,9 +257,9 @@ static int read_data(struct walker *w, struct archive *a, struct lb_entry *e)
 		e->size = pos;
 	if (w->sniff)
 		decide_sniff(w, e);
-	EVP_DigestFinal_ex(w->h256, e->sha256, &len);
-	EVP_DigestFinal_ex(w->h1, e->sha1, &len);
-	e->flags |= LB_EF_HASHED;
+	EVP_DigestFinal_ex(w->h256, sha256, &len);
+	EVP_DigestFinal_ex(w->h1, sha1, &len);
+	lb_entry_set_digests(w->l, e, sha256, sha1);
 	return 0;
 }
 
@@ -432,8 +433,8 @@ static int take_entry(struct walker *w, struct archive *a, struct archive_entry 
 
 			e.size = t->size;
 			e.flags |= t->flags & (LB_EF_HASHED | LB_EF_TRUNCATED | LB_EF_STREAMED);
-			memcpy(e.sha256, t->sha256, 32);
-			memcpy(e.sha1, t->sha1, 20);
+			e.sha256 = t->sha256;
+			e.sha1 = t->sha1;
 			e.data = t->data;
 			e.data_len = t->data_len;
 			e.detectors = t->detectors;
