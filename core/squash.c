@@ -59,8 +59,8 @@ static void resolve_hardlinks(struct lb_layer *layers, size_t n, struct lb_log *
 			if (t && t != e && t->type == LB_FT_FILE && (t->flags & LB_EF_HASHED)) {
 				e->size = t->size;
 				e->flags |= t->flags & (LB_EF_HASHED | LB_EF_TRUNCATED | LB_EF_STREAMED);
-				memcpy(e->sha256, t->sha256, 32);
-				memcpy(e->sha1, t->sha1, 20);
+				e->sha256 = t->sha256;
+				e->sha1 = t->sha1;
 				e->data = t->data;
 				e->data_len = t->data_len;
 				e->detectors = t->detectors;
@@ -123,7 +123,8 @@ static void add_mask(struct lb_hashmap *masks, const char *path, uint32_t bits)
 
 int lb_squash(struct lb_layer *layers, size_t n, struct lb_view *view, struct lb_log *log)
 {
-	struct lb_hashmap masks, visible, implicit;
+	struct lb_hashmap masks, implicit;
+	size_t nview;
 	size_t cap = 0;
 	const struct lb_entry **cand = NULL;
 	size_t ncand = 0, candcap = 0;
@@ -133,7 +134,6 @@ int lb_squash(struct lb_layer *layers, size_t n, struct lb_view *view, struct lb
 	view->nlayers = n;
 	view->visible = lb_xcalloc(n ? n : 1, sizeof(*view->visible));
 	lb_hashmap_init(&masks);
-	lb_hashmap_init(&visible);
 	lb_hashmap_init(&implicit);
 	for (size_t li = n; li-- > 0;) {
 		struct lb_layer *l = &layers[li];
@@ -163,9 +163,12 @@ int lb_squash(struct lb_layer *layers, size_t n, struct lb_view *view, struct lb
 				continue;
 			}
 			view->visible[li][i] = 1;
-			lb_hashmap_put(&visible, e->path, strlen(e->path), 1, NULL);
 			view_push(view, &cap, e);
 		}
+		/* Masks are for the layers below: the bottom layer needs none (a
+		 * one-layer image of a million files does not pay for them). */
+		if (li == 0)
+			break;
 		for (size_t i = 0; i < l->nentries; i++) {
 			const struct lb_entry *e = &l->entries[i];
 
@@ -178,17 +181,25 @@ int lb_squash(struct lb_layer *layers, size_t n, struct lb_view *view, struct lb
 			add_mask(&masks, l->whiteouts[i].path,
 				 l->whiteouts[i].opaque ? M_SUBTREE : M_EXISTS | M_SUBTREE);
 	}
+	/* An implied directory is in the view only where no layer lists the
+	 * path: one lookup per visible entry, in the (small) map of candidates. */
+	nview = view->n;
+	for (size_t i = 0; ncand && i < nview; i++) {
+		uint32_t *slot = lb_hashmap_get(&implicit, view->v[i]->path, strlen(view->v[i]->path));
+
+		if (slot)
+			cand[*slot] = NULL;
+	}
 	for (size_t i = 0; i < ncand; i++) {
 		const struct lb_entry *e = cand[i];
 
-		if (lb_hashmap_get(&visible, e->path, strlen(e->path)))
+		if (!e)
 			continue;
 		view->visible[e->layer][e - layers[e->layer].entries] = 1;
 		view_push(view, &cap, e);
 	}
 	free(cand);
 	lb_hashmap_release(&masks);
-	lb_hashmap_release(&visible);
 	lb_hashmap_release(&implicit);
 	if (view->n)            /* qsort(NULL, 0) is undefined */
 		qsort(view->v, view->n, sizeof(*view->v), cmp_entry_path);
