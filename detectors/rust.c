@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * rust: Rust crates, from Cargo.lock files.
+ * rust: Rust crates, from Cargo.lock files and from the dependency list
+ * cargo-auditable embeds in executables.
  *
  * A Cargo.lock lists every crate a Cargo project builds with, as
  * [[package]] tables of a small subset of TOML: `name`, `version`,
@@ -17,17 +18,41 @@
  * ~/.cargo/git/) and Debian's /usr/share/cargo/registry/ are crate
  * sources, not builds: they are skipped.
  *
- * Not read: cargo-auditable's dependency list in ELF binaries (.dep-v0).
- * The walker keeps a sniffed file only when its first 4 KiB show it is
- * worth reading, and the section headers that locate .dep-v0 are at the
- * end of an executable: there is no cheap, reliable test on the head.
+ * cargo-auditable: an executable built with `cargo auditable` holds a
+ * section ".dep-v0" (not loaded: sh_flags 0, so the linker puts it after
+ * the code and data, before the section headers) with zlib-compressed
+ * JSON: {"packages":[{"name", "version", "source" ("crates.io", "git",
+ * "local", "registry"...), "kind" ("build"; absent: "runtime"),
+ * "dependencies" (indices), "root" (true for the crate the binary was
+ * built from)}, ...]} (auditable-serde's VersionInfo, written compact by
+ * serde_json).  Executables are streamed (LB_WANT_STREAM), never kept: the
+ * section headers that locate .dep-v0 come after its bytes, so the data
+ * is found by its content (see "stream" below) and only the inflated JSON
+ * is kept as the summary scan() reads.
+ *
+ * The root crate is an application, the others libraries; a crate not
+ * from "local" gets pkg:cargo/NAME@VERSION.  Build dependencies (build
+ * scripts' crates, e.g. cc, autocfg) are reported too, with the property
+ * cargo:kind=build: they are not linked into the binary, but they ran
+ * when it was built, and a vulnerable or malicious one matters to the
+ * supply chain; the property lets a consumer leave them out.  A crate
+ * that is a runtime dependency of any binary is cargo:kind=runtime.  The
+ * model has no dependency relations, so the "dependencies" indices only
+ * serve to find the root of the older format, which has no "root" field.
+ * The binary itself is evidence, never a component of its own.
  *
  * One crate, one component: the same name, version and source in several
- * lock files is one component with one evidence entry per lock file.
+ * lock files or binaries is one component with one evidence entry per
+ * file (a crates.io crate of a binary is the crate of a lock file's
+ * crates.io registry source).
  */
+#include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#define ZLIB_CONST
+#include <zlib.h>
 
 #include "detector.h"
 #include "pkgrec.h"
@@ -38,20 +63,394 @@
 #define FIELD_MAX 4096
 #define MAX_PACKAGES 100000
 
+#define BIN_MIN_SIZE (32u << 10)     /* smaller than any binary with Rust's std */
+#define JSON_DEPTH_MAX 16            /* the format nests 4 deep */
+#define VALUE_MAX 1024
+
+/* The crates.io source of a Cargo.lock: a binary's "crates.io" crate is
+ * the same crate. */
+static const char crates_io_lock_source[] = "registry+https://github.com/rust-lang/crates.io-index";
+
 static const char *const skip_dirs[] = {
 	"/.cargo/registry/",
 	"/.cargo/git/",
 	"/share/cargo/registry/",
 };
 
+/*
+ * The Go linker's ELF note "Go" (type 4) right after the program headers,
+ * in the first 4 KiB: a Go binary never holds .dep-v0 (golang.c reads
+ * it), so streaming it would be wasted time.  Note header: namesz 4,
+ * descsz, type 4, then "Go\0\0".
+ */
+static int has_go_note(const unsigned char *p, size_t n)
+{
+	static const unsigned char name[4] = { 'G', 'o', 0, 0 };
+
+	for (size_t i = 0; i + 16 <= n; i += 4)
+		if (memcmp(p + i + 12, name, 4) == 0 && p[i] == 4 && !p[i + 1] && !p[i + 2] && !p[i + 3] &&
+		    p[i + 8] == 4 && !p[i + 9] && !p[i + 10] && !p[i + 11])
+			return 1;
+	return 0;
+}
+
+static int is_lock(const char *path)
+{
+	return lb_str_has_suffix(path, "/Cargo.lock");
+}
+
+/* "libfoo.so", "libfoo.so.1.2" */
+static int is_shared_object(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	const char *so = strstr(base ? base : path, ".so");
+
+	return so && (so[3] == '\0' || so[3] == '.');
+}
+
 static int wants(const struct lb_entry *e)
 {
-	if (e->type != LB_FT_FILE || !lb_str_has_suffix(e->path, "/Cargo.lock"))
+	if (e->type != LB_FT_FILE)
 		return LB_WANT_NO;
-	for (size_t i = 0; i < LB_ARRAY_SIZE(skip_dirs); i++)
-		if (strstr(e->path, skip_dirs[i]))
-			return LB_WANT_NO;
-	return LB_WANT_YES;
+	if (is_lock(e->path)) {
+		for (size_t i = 0; i < LB_ARRAY_SIZE(skip_dirs); i++)
+			if (strstr(e->path, skip_dirs[i]))
+				return LB_WANT_NO;
+		return LB_WANT_YES;
+	}
+	if ((!(e->mode & 0111) && !is_shared_object(e->path)) || e->size < BIN_MIN_SIZE)
+		return LB_WANT_NO;
+	if (!e->magic)
+		return LB_WANT_SNIFF;
+	if (strcmp(e->magic, "application/x-executable") != 0 &&
+	    strcmp(e->magic, "application/x-pie-executable") != 0 &&
+	    strcmp(e->magic, "application/x-sharedlib") != 0)
+		return LB_WANT_NO;
+	return e->data && has_go_note(e->data, e->data_len) ? LB_WANT_NO : LB_WANT_STREAM;
+}
+
+/* ---- stream: finding .dep-v0 by its content ---- */
+
+/*
+ * The section's bytes pass by before the section headers that locate
+ * them, so every place that could start the zlib stream is tried: RFC
+ * 1950's CMF 0x78 (deflate, 32 KiB window), an FLG that makes CMF*256+FLG
+ * a multiple of 31 and asks for no preset dictionary, and a first block
+ * type that exists.  A trial inflates a few bytes that must read
+ * {"packages": or {"format": (JSON whitespace allowed); the first
+ * candidate accepted is inflated to its end, across chunks, and the search
+ * stops (a binary has one .dep-v0).  A candidate still undecided when its
+ * chunk ends keeps its own z_stream (inflateCopy) until the next chunk
+ * decides it.
+ *
+ * Bounds: a trial reads at most TRIAL_IN bytes and writes TRIAL_OUT; at
+ * most MAX_PENDING candidates wait across a chunk boundary; a file gets
+ * TRIALS_BASE trials plus one per TRIAL_SPACING bytes, so a file made of
+ * zlib-like headers costs bounded time (the summary says the search was
+ * cut); the JSON is at most JSON_MAX bytes.
+ *
+ * The summary handed to scan() is one status byte, then the JSON.
+ */
+#define TRIAL_IN 512          /* a dynamic block's header is < 300 bytes */
+#define TRIAL_OUT 32
+#define MAX_PENDING 8
+#define TRIALS_BASE 4096u
+#define TRIAL_SPACING 1024u  /* real binaries: one candidate per 10-20 KB */
+#define JSON_MAX (LB_STREAM_SUMMARY_MAX - 1)
+
+enum {
+	ST_SEARCHING = 0,
+	ST_DONE = 'J',          /* the whole JSON */
+	ST_CORRUPT = 'Z',       /* the zlib data is damaged: JSON up to there */
+	ST_CUT = 'E',           /* the file ended inside the zlib stream */
+	ST_BIG = 'B',           /* the JSON passed JSON_MAX */
+	ST_GAVE_UP = 'S',       /* no data found, and the search was cut */
+};
+
+enum { C_NO = -1, C_UNDECIDED = 0, C_YES = 1 };
+
+struct cand {
+	z_stream z;
+	unsigned char out[TRIAL_OUT];
+	size_t outlen;
+	int ended;              /* inflate saw the end of the stream */
+};
+
+struct dep_stream {
+	struct cand trial;      /* reset for each new candidate */
+	int ready;              /* trial.z is initialised */
+	struct cand *pending[MAX_PENDING];
+	size_t npending;
+	struct cand *acc;       /* the accepted stream: &trial or a pending one */
+	int carry;              /* the previous chunk ended with 0x78 */
+	uint64_t trials, budget;
+	int exhausted;
+	int status;
+	unsigned char *json;
+	size_t len, cap;
+};
+
+static int is_ws(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* 1: p[0..n) opens {"packages": or {"format":; 0: it still may; -1: not. */
+static int json_prefix(const unsigned char *p, size_t n)
+{
+	static const char *const keys[] = { "\"packages\"", "\"format\"" };
+	size_t i = 0;
+	int best = C_NO;
+
+	while (i < n && is_ws(p[i]))
+		i++;
+	if (i == n)
+		return C_UNDECIDED;
+	if (p[i++] != '{')
+		return C_NO;
+	while (i < n && is_ws(p[i]))
+		i++;
+	if (i == n)
+		return C_UNDECIDED;
+	for (size_t k = 0; k < LB_ARRAY_SIZE(keys); k++) {
+		size_t kl = strlen(keys[k]), m = kl < n - i ? kl : n - i, j;
+
+		if (memcmp(p + i, keys[k], m) != 0)
+			continue;
+		if (m < kl) {
+			best = C_UNDECIDED;
+			continue;
+		}
+		for (j = i + kl; j < n && is_ws(p[j]); j++)
+			;
+		if (j == n)
+			best = C_UNDECIDED;
+		else if (p[j] == ':')
+			return C_YES;
+	}
+	return best;
+}
+
+/* FLG after CMF 0x78 (and the byte after it, or -1): could a zlib stream
+ * without a preset dictionary start here? */
+static int zlib_header_ok(unsigned char flg, int b2)
+{
+	if ((0x7800u + flg) % 31 != 0 || (flg & 0x20))
+		return 0;
+	return b2 < 0 || ((b2 >> 1) & 3) != 3;     /* BTYPE 3 is reserved */
+}
+
+/* Feeds in[0..n) to a candidate; *used says how much it took. */
+static int cand_feed(struct cand *c, const unsigned char *in, size_t n, size_t *used)
+{
+	int zr, v;
+
+	c->z.next_in = in;
+	c->z.avail_in = (uInt)n;
+	c->z.next_out = c->out + c->outlen;
+	c->z.avail_out = (uInt)(TRIAL_OUT - c->outlen);
+	zr = inflate(&c->z, Z_NO_FLUSH);
+	*used = n - c->z.avail_in;
+	c->outlen = TRIAL_OUT - c->z.avail_out;
+	if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR)
+		return C_NO;
+	c->ended = zr == Z_STREAM_END;
+	v = json_prefix(c->out, c->outlen);
+	if (v != C_UNDECIDED)
+		return v;
+	if (c->ended || c->outlen == TRIAL_OUT || c->z.total_in >= TRIAL_IN)
+		return C_NO;
+	return C_UNDECIDED;     /* it took all of in[] and wants more */
+}
+
+static void cand_free(struct dep_stream *d, struct cand *c)
+{
+	if (c && c != &d->trial) {
+		inflateEnd(&c->z);
+		free(c);
+	}
+}
+
+static void drop_pending(struct dep_stream *d)
+{
+	for (size_t k = 0; k < d->npending; k++)
+		if (d->pending[k] != d->acc)
+			cand_free(d, d->pending[k]);
+	d->npending = 0;
+}
+
+/* Inflates in[0..n) of the accepted stream into the JSON. */
+static void acc_feed(struct dep_stream *d, const unsigned char *in, size_t n)
+{
+	z_stream *z = &d->acc->z;
+
+	z->next_in = in;
+	z->avail_in = (uInt)n;
+	while (d->status == ST_SEARCHING) {
+		int zr;
+
+		if (d->len == d->cap) {
+			if (d->cap >= JSON_MAX) {
+				d->status = ST_BIG;
+				break;
+			}
+			d->cap = d->cap ? (d->cap > JSON_MAX / 2 ? JSON_MAX : 2 * d->cap) : 64u << 10;
+			d->json = lb_xrealloc(d->json, d->cap);
+		}
+		z->next_out = d->json + d->len;
+		z->avail_out = (uInt)(d->cap - d->len);
+		zr = inflate(z, Z_NO_FLUSH);
+		d->len = d->cap - z->avail_out;
+		if (zr == Z_STREAM_END)
+			d->status = ST_DONE;
+		else if (zr != Z_OK && zr != Z_BUF_ERROR)
+			d->status = ST_CORRUPT;
+		else if (!z->avail_in && z->avail_out)
+			break;          /* the rest is in the next chunk */
+	}
+}
+
+/* Candidate c said yes; rest[0..n) is the chunk after what it took. */
+static void accept(struct dep_stream *d, struct cand *c, const unsigned char *rest, size_t n)
+{
+	d->acc = c;
+	drop_pending(d);
+	d->cap = 64u << 10;
+	d->json = lb_xmalloc(d->cap);
+	memcpy(d->json, c->out, c->outlen);
+	d->len = c->outlen;
+	if (c->ended)
+		d->status = ST_DONE;
+	else
+		acc_feed(d, rest, n);
+}
+
+/* A new candidate at in[0..n): its verdict, *used the bytes it took.  An
+ * undecided one waits for the next chunk, when there is room. */
+static int try_candidate(struct dep_stream *d, const unsigned char *in, size_t n, size_t *used)
+{
+	int v;
+
+	if (d->trials >= d->budget) {
+		d->exhausted = 1;
+		return C_NO;
+	}
+	d->trials++;
+	if (inflateReset(&d->trial.z) != Z_OK)
+		return C_NO;
+	d->trial.outlen = 0;
+	d->trial.ended = 0;
+	v = cand_feed(&d->trial, in, n < TRIAL_IN ? n : TRIAL_IN, used);
+	if (v == C_UNDECIDED && d->npending < MAX_PENDING) {
+		struct cand *c = lb_xcalloc(1, sizeof(*c));
+
+		if (inflateCopy(&c->z, &d->trial.z) != Z_OK) {
+			free(c);
+			return C_NO;
+		}
+		memcpy(c->out, d->trial.out, d->trial.outlen);
+		c->outlen = d->trial.outlen;
+		d->pending[d->npending++] = c;
+	}
+	return v;
+}
+
+static void *stream_begin(const struct lb_entry *e)
+{
+	struct dep_stream *d = lb_xcalloc(1, sizeof(*d));
+
+	d->ready = inflateInit(&d->trial.z) == Z_OK;
+	d->budget = TRIALS_BASE + e->size / TRIAL_SPACING;
+	return d;
+}
+
+static void stream_data(void *ctx, const void *vp, size_t n)
+{
+	struct dep_stream *d = ctx;
+	const unsigned char *p = vp;
+	size_t i = 0, k = 0;
+
+	if (!d->ready || d->status != ST_SEARCHING || !n)
+		return;
+	if (d->acc) {
+		acc_feed(d, p, n);
+		return;
+	}
+	/* candidates of the previous chunks first: they start earlier */
+	while (k < d->npending) {
+		struct cand *c = d->pending[k];
+		size_t room = TRIAL_IN - (size_t)c->z.total_in, used;
+		int v = cand_feed(c, p, n < room ? n : room, &used);
+
+		if (v == C_YES) {
+			d->pending[k] = d->pending[--d->npending];
+			accept(d, c, p + used, n - used);
+			return;
+		}
+		if (v == C_NO) {
+			cand_free(d, c);
+			d->pending[k] = d->pending[--d->npending];
+			continue;
+		}
+		k++;
+	}
+	if (d->carry) {
+		d->carry = 0;
+		if (zlib_header_ok(p[0], n > 1 ? p[1] : -1)) {
+			/* the CMF byte was the last of the previous chunk */
+			unsigned char tmp[TRIAL_IN];
+			size_t m = n < TRIAL_IN - 1 ? n : TRIAL_IN - 1, used;
+
+			tmp[0] = 0x78;
+			memcpy(tmp + 1, p, m);
+			if (try_candidate(d, tmp, m + 1, &used) == C_YES) {
+				accept(d, &d->trial, p + (used - 1), n - (used - 1));
+				return;
+			}
+		}
+	}
+	while (i + 1 < n) {
+		const unsigned char *q = memchr(p + i, 0x78, n - i - 1);
+		size_t used;
+
+		if (!q)
+			break;
+		i = (size_t)(q - p);
+		if (zlib_header_ok(q[1], i + 2 < n ? q[2] : -1) && try_candidate(d, q, n - i, &used) == C_YES) {
+			accept(d, &d->trial, q + used, n - i - used);
+			return;
+		}
+		i++;
+	}
+	if (p[n - 1] == 0x78)
+		d->carry = 1;
+}
+
+static unsigned char *stream_end(void *ctx, size_t *len)
+{
+	struct dep_stream *d = ctx;
+	unsigned char *out = NULL;
+
+	*len = 0;
+	if (d->acc) {
+		int st = d->status == ST_SEARCHING ? ST_CUT : d->status;
+
+		out = lb_xmalloc(d->len + 1);
+		out[0] = (unsigned char)st;
+		memcpy(out + 1, d->json, d->len);
+		*len = d->len + 1;
+	} else if (d->exhausted) {
+		out = lb_xmalloc(1);
+		out[0] = ST_GAVE_UP;
+		*len = 1;
+	}
+	drop_pending(d);
+	cand_free(d, d->acc);
+	if (d->ready)
+		inflateEnd(&d->trial.z);
+	free(d->json);
+	free(d);
+	return out;
 }
 
 /* ---- the TOML subset ---- */
@@ -202,9 +601,8 @@ static void flush(struct lb_scan *s, struct lb_pkgrecs *st, const struct lb_entr
 	pkg_release(k);
 }
 
-static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const void *data, size_t len)
+static int scan_lock(struct lb_scan *s, struct lb_pkgrecs *st, const struct lb_entry *e, const void *data, size_t len)
 {
-	struct lb_pkgrecs *st = vst;
 	int visible = lb_scan_visible(s, e), in_pkg = 0, in_array = 0;
 	const char *p = data, *end = p + len;
 	struct pkg k = { 0 };
@@ -282,6 +680,212 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 	return 0;
 }
 
+/* ---- cargo-auditable data ---- */
+
+struct crate {
+	const char *name, *version, *source, *kind;
+	int root;
+};
+
+/* "runtime" wins over "build": what one binary only built with, another
+ * may link. */
+static void set_kind(struct lb_component *c, const char *kind)
+{
+	for (size_t i = 0; i < c->nprops; i++)
+		if (strcmp(c->props[i].name, "cargo:kind") == 0) {
+			if (strcmp(kind, "runtime") == 0)
+				lb_comp_set(&c->props[i].value, kind);
+			return;
+		}
+	lb_comp_add_prop(c, "cargo:kind", kind);
+}
+
+static void one_crate(struct lb_scan *s, struct lb_pkgrecs *st, const struct lb_entry *e, int visible,
+		      const struct crate *k)
+{
+	int local = strcmp(k->source, "local") == 0, found;
+	struct lb_component *c;
+	struct lb_pkgrec *r;
+	char *key;
+
+	/* the keys of one_package() where the sources are the same */
+	if (local)
+		key = lb_xasprintf("%s\x1f%s\x1f", k->name, k->version);
+	else if (strcmp(k->source, "crates.io") == 0)
+		key = lb_xasprintf("%s\x1f%s\x1f%s", k->name, k->version, crates_io_lock_source);
+	else
+		key = lb_xasprintf("%s\x1f%s\x1f.dep-v0:%s", k->name, k->version, k->source);
+	r = lb_pkgrecs_get(st, key, &found);
+	free(key);
+	if (!found) {
+		r->c = lb_model_add(&s->model, k->root ? LB_COMP_APPLICATION : LB_COMP_LIBRARY, k->name, k->version,
+				    "rust");
+		if (!local)
+			r->c->purl = lb_purl("cargo", NULL, k->name, k->version, NULL, 0);
+		lb_comp_add_prop(r->c, "cargo:source", k->source);
+		lb_comp_add_evidence(r->c, LB_EV_NOTE, e->path, e->layer, NULL,
+				     "cargo-auditable data declares no license (the crate's Cargo.toml does)");
+	}
+	c = r->c;
+	/* a binary that lists a crate twice is one evidence entry */
+	if (!c->nev || c->ev[c->nev - 1].kind != LB_EV_METADATA || !c->ev[c->nev - 1].path ||
+	    strcmp(c->ev[c->nev - 1].path, e->path) != 0 || c->ev[c->nev - 1].layer != e->layer)
+		lb_comp_add_evidence(c, LB_EV_METADATA, e->path, e->layer, ".dep-v0", NULL);
+	set_kind(c, k->kind);
+	if (k->root && visible && (!c->nfiles || strcmp(c->files[c->nfiles - 1], e->path) != 0))
+		lb_comp_add_file(c, e->path);
+	if (visible)
+		lb_pkgrec_seen_visible(r, e);
+	else
+		lb_pkgrec_seen_hidden(s, r, e);
+}
+
+static const char *json_str(json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v && *v && strlen(v) <= VALUE_MAX ? v : NULL;
+}
+
+/* A package of the list, or -1 when it names no crate. */
+static int read_crate(json_t *o, struct crate *k)
+{
+	json_t *src = json_object_get(o, "source"), *kind = json_object_get(o, "kind");
+
+	memset(k, 0, sizeof(*k));
+	if (!json_is_object(o))
+		return -1;
+	k->name = json_str(o, "name");
+	k->version = json_str(o, "version");
+	k->source = json_is_object(src) ? json_str(src, "Other") : json_str(o, "source");
+	if (!k->name || !k->version || !k->source)
+		return -1;
+	k->kind = json_is_string(kind) && strcmp(json_string_value(kind), "build") == 0 ? "build" : "runtime";
+	k->root = json_is_true(json_object_get(o, "root"));
+	return 0;
+}
+
+/*
+ * The older format has no "root": the root is the one runtime crate no
+ * other crate depends on.  Returns its index, or -1.
+ */
+static long find_root(json_t *pkgs, size_t n)
+{
+	unsigned char *used = lb_xcalloc(n, 1);
+	json_t *pkg, *dep;
+	size_t i, j;
+	long root = -1;
+
+	json_array_foreach(pkgs, i, pkg) {
+		if (i >= n)
+			break;
+		json_array_foreach(json_object_get(pkg, "dependencies"), j, dep)
+			if (json_is_integer(dep) && json_integer_value(dep) >= 0 && (uint64_t)json_integer_value(dep) < n &&
+			    (size_t)json_integer_value(dep) != i)
+				used[json_integer_value(dep)] = 1;
+	}
+	json_array_foreach(pkgs, i, pkg) {
+		struct crate k;
+
+		if (i >= n)
+			break;
+		if (used[i] || read_crate(pkg, &k) < 0 || strcmp(k.kind, "runtime") != 0)
+			continue;
+		if (root >= 0) {
+			root = -1;
+			break;
+		}
+		root = (long)i;
+	}
+	free(used);
+	return root;
+}
+
+static int scan_deps(struct lb_scan *s, struct lb_pkgrecs *st, const struct lb_entry *e, const unsigned char *p,
+		     size_t len)
+{
+	int visible = lb_scan_visible(s, e), has_root = 0;
+	const char *why = NULL;
+	json_t *root, *pkgs, *pkg;
+	json_error_t err;
+	size_t i, n, nbad = 0;
+	long fallback = -1;
+
+	if ((!visible && !s->all_layers) || !p || !len)
+		return 0;
+	switch (p[0]) {
+	case ST_DONE:
+		break;
+	case ST_CORRUPT:
+		why = "its zlib data is damaged";
+		break;
+	case ST_CUT:
+		why = "the file ends inside its zlib data";
+		break;
+	case ST_BIG:
+		why = "it inflates to more than 8 MiB";
+		break;
+	case ST_GAVE_UP:
+		lb_scan_warn(s, "'%s' in layer %u: too many zlib-like headers: not searched to the end for "
+			     "cargo-auditable data", e->path, e->layer + 1);
+		return 0;
+	default:
+		why = "unknown summary";
+		break;
+	}
+	if (why) {
+		lb_scan_warn(s, "'%s' in layer %u: cargo-auditable data (.dep-v0) not read: %s", e->path, e->layer + 1,
+			     why);
+		return 0;
+	}
+	p++;
+	len--;
+	if (!lb_json_depth_ok((const char *)p, len, JSON_DEPTH_MAX)) {
+		lb_scan_warn(s, "'%s' in layer %u: cargo-auditable data (.dep-v0) nested deeper than %d: not read",
+			     e->path, e->layer + 1, JSON_DEPTH_MAX);
+		return 0;
+	}
+	root = json_loadb((const char *)p, len, 0, &err);
+	pkgs = json_object_get(root, "packages");
+	if (!json_is_array(pkgs)) {
+		lb_scan_warn(s, "'%s' in layer %u: cargo-auditable data (.dep-v0) not read: %s", e->path, e->layer + 1,
+			     root ? "no \"packages\" array" : err.text);
+		json_decref(root);
+		return 0;
+	}
+	n = json_array_size(pkgs) < MAX_PACKAGES ? json_array_size(pkgs) : MAX_PACKAGES;
+	json_array_foreach(pkgs, i, pkg)
+		if (i < n && json_is_true(json_object_get(pkg, "root")))
+			has_root = 1;
+	if (!has_root)
+		fallback = find_root(pkgs, n);
+	json_array_foreach(pkgs, i, pkg) {
+		struct crate k;
+
+		if (i >= n)
+			break;
+		if (read_crate(pkg, &k) < 0) {
+			nbad++;
+			continue;
+		}
+		if ((long)i == fallback)
+			k.root = 1;
+		one_crate(s, st, e, visible, &k);
+	}
+	if (nbad)
+		lb_scan_warn(s, "'%s' in layer %u: %zu package%s of its cargo-auditable data without a name, version "
+			     "or source: not reported", e->path, e->layer + 1, nbad, nbad == 1 ? "" : "s");
+	json_decref(root);
+	return 0;
+}
+
+static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const void *data, size_t len)
+{
+	if (is_lock(e->path))
+		return scan_lock(s, vst, e, data, len);
+	return scan_deps(s, vst, e, data, len);
+}
+
 /* ---- finish ---- */
 
 const struct lb_detector lb_detector_rust = {
@@ -292,4 +896,7 @@ const struct lb_detector lb_detector_rust = {
 	.state_free = lb_pkgrecs_free,
 	.scan = scan,
 	.finish = lb_pkgrecs_finish,
+	.stream_begin = stream_begin,
+	.stream_data = stream_data,
+	.stream_end = stream_end,
 };
