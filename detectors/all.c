@@ -11,6 +11,7 @@ extern const struct lb_detector lb_detector_npm;
 extern const struct lb_detector lb_detector_python;
 extern const struct lb_detector lb_detector_java;
 extern const struct lb_detector lb_detector_golang;
+extern const struct lb_detector lb_detector_binaries;
 extern const struct lb_detector lb_detector_ruby;
 extern const struct lb_detector lb_detector_php;
 extern const struct lb_detector lb_detector_dotnet;
@@ -24,6 +25,7 @@ const struct lb_detector *const lb_detectors[] = {
 	&lb_detector_npm,
 	&lb_detector_python,
 	&lb_detector_golang,
+	&lb_detector_binaries,
 	&lb_detector_java,
 	&lb_detector_ruby,
 	&lb_detector_php,
