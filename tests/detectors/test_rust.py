@@ -17,9 +17,7 @@ fields of the .deb files downloaded here (rust-NAME (= VERSION-REV)).
 
 What goes into the image, layer by layer (umoci, as docker build would):
  1. Debian's real rg (no .dep-v0: nothing may come of it); rg-auditable:
-    the ripgrep crates in the current format (root true), its .dep-v0
-    starting 64 bytes before file offset 262144 (the walker reads 256 KiB
-    at a time), the offset checked with readelf.
+    the ripgrep crates in the current format (root true).
  2. fd-auditable: the fd-find crates in the older format (no "root": the
     root is the crate nothing depends on), root from "local", two build
     dependencies (one that rg uses at run time); a copy of rg-auditable;
@@ -29,6 +27,12 @@ What goes into the image, layer by layer (umoci, as docker build would):
     damaged binaries: truncated zlib data, JSON that is not JSON, JSON
     nested 200 deep.
  3. rm fd-auditable.
+
+A second image has one uncompressed layer (GNU tar, tests/lib/imagetool)
+holding straddle, the ripgrep crates again, whose .dep-v0 starts 16 bytes
+before layer offset 262144: the walker reads an uncompressed layer 256 KiB
+at a time, so the zlib stream is cut there (the offsets are checked with
+readelf and Python's tarfile).
 
 The expected components come from the files: `objcopy --dump-section
 .dep-v0` and Python's zlib and json read each binary.  Debian downloads
@@ -42,11 +46,14 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import test_lang  # noqa: E402  (Runner, Image, model)
+import imagetool as it  # noqa: E402
 
 DEBS = ["ripgrep", "fd-find"]
 
@@ -213,7 +220,10 @@ def main():
 
         rg_json = auditable_json(("ripgrep", rg_ver, "crates.io"), rg_crates)
         fd_json = auditable_json(("fd-find", fd_ver, "local"), fd_crates, old=True, build=build_deps)
-        rg = build(work, "rg-auditable", zlib.compress(rg_json, 7), pad=150000, at=262144 - 64)
+        rg = build(work, "rg-auditable", zlib.compress(rg_json, 7))
+        # GNU tar, one member: its data starts after one 512-byte header
+        st_json = auditable_json(("lbtest-straddle", "0.3.0", "local"), rg_crates)
+        straddle = build(work, "straddle", zlib.compress(st_json, 7), pad=150000, at=262144 - 16 - 512)
         fd = build(work, "fd-auditable", zlib.compress(fd_json, 7))
         tiny_json = auditable_json(("lbtest-tiny", "0.1.0", "local"),
                                    rg_crates[:5] + [c for c in rg_crates if c[0] == "memchr"])
@@ -233,16 +243,14 @@ def main():
                "deep": build(work, "deep", zlib.compress(deep))}
 
         s = section(rg)
-        r.check("rg-auditable: .dep-v0 at %d..%d, across 262144, sh_flags 0 (readelf)" % (s[0], s[0] + s[1]),
-                s[0] < 262144 < s[0] + s[1] and s[2] == "", s)
+        r.check("rg-auditable: .dep-v0 not loaded (sh_flags 0), as cargo-auditable writes it", s and s[2] == "", s)
         s = section(tiny)
         r.check("tiny: .dep-v0 at %d..%d, across 4096, file of %d bytes" % (s[0], s[0] + s[1], os.path.getsize(tiny)),
                 s[0] < 4096 < s[0] + s[1] and os.path.getsize(tiny) > 32768, s)
         s = section(carry)
         r.check("carry: .dep-v0 at %d, the last byte of the head" % s[0], s[0] == 4095, s)
-        s = section(fd)
-        r.check("fd-auditable: .dep-v0 not loaded (sh_flags 0), as cargo-auditable writes it", s and s[2] == "", s)
         want_rg, want_fd, want_tiny, want_carry = expected(rg), expected(fd), expected(tiny), expected(carry)
+        want_st = expected(straddle)
 
         img = test_lang.Image(work, "rust")
 
@@ -285,7 +293,7 @@ def main():
         r.check("Debian's rg (no .dep-v0) yields nothing",
                 not [c for c in rs if "/usr/bin/rg" in metadata_paths(c)])
         g = got(m["components"], "/usr/local/bin/rg-auditable")
-        r.check("rg-auditable (.dep-v0 across 256 KiB): the crates its section holds (%d)" % len(want_rg),
+        r.check("rg-auditable: the crates its section holds (%d)" % len(want_rg),
                 g == want_rg, (sorted(set(g.items()) ^ set(want_rg.items())))[:10])
         g = got(m["components"], "/usr/local/bin/tiny")
         r.check("tiny (.dep-v0 across the 4 KiB head): the crates its section holds (%d)" % len(want_tiny),
@@ -325,6 +333,23 @@ def main():
         r.check("all layers: %s, only a build dependency, is cargo:kind=build; %s, linked by rg, runtime"
                 % build_deps, b0.get("props", {}).get("cargo:kind") == "build" and
                 b1.get("props", {}).get("cargo:kind") == "runtime", (b0.get("props"), b1.get("props")))
+
+        # the second image: one uncompressed layer
+        with open(straddle, "rb") as f:
+            data = f.read()
+        built = it.build_layers([it.Layer([it.Entry("file", "usr/local/bin/straddle", 0o755, data)],
+                                          compression="none", created_by="COPY straddle")],
+                                os.path.join(work, "st-layers"))
+        with tarfile.open(built[0].tar) as t:
+            t0 = t.getmember("usr/local/bin/straddle").offset_data
+        s = section(straddle)
+        r.check("straddle: .dep-v0 at layer offsets %d..%d, across 262144 (readelf, tarfile)"
+                % (t0 + s[0], t0 + s[0] + s[1]), t0 + s[0] < 262144 < t0 + s[0] + s[1], (t0, s))
+        it.build_oci(os.path.join(work, "st-oci"), built)
+        ms = test_lang.model(exe, "oci-dir:" + os.path.join(work, "st-oci"))
+        g = got(ms["components"], "/usr/local/bin/straddle")
+        r.check("straddle (zlib stream cut by the walker's 256 KiB read): the crates its section holds (%d)"
+                % len(want_st), g == want_st, (sorted(set(g.items()) ^ set(want_st.items())))[:10])
 
         warns = m["warnings"]
         for k in bad:
