@@ -91,47 +91,35 @@ static int write_json(const struct lb_scan *s, const struct lb_policy_report *re
 	return LB_EXIT_OK;
 }
 
-/* The cache of --cache DIR (NULL: the default place); its warnings now. */
-static struct lb_cache *open_cache(const char *dir, int quiet)
-{
-	struct lb_log log;
-	struct lb_cache *c;
-
-	lb_log_init(&log);
-	c = lb_cache_open(dir, &log);
-	lb_print_log(&log, quiet);
-	lb_log_release(&log);
-	return c;
-}
-
 int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "fail-on", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "platform", required_argument, NULL, 'P' },
-		{ "image", required_argument, NULL, 'I' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "cache", required_argument, NULL, 'C' },
-		{ "no-cache", no_argument, NULL, 'N' },
-		{ "quiet", no_argument, NULL, 'q' },
+		LB_IMAGE_OPTIONS,
+		LB_IMAGE_OPTIONS_CACHE,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct lb_scan_opts so = { .detectors = lb_detectors, .ndetectors = lb_ndetectors };
+	struct lb_image_args ia;
 	struct lb_policy_report rep;
 	struct lb_policy *pol = NULL;
 	const char *policy_path = NULL, *json_path = NULL;
 	enum lb_verdict fail_on = LB_VERDICT_DENY;
-	int quiet = 0, want_json = 0, no_cache = 0, c, r, code;
-	const char *cache_dir = NULL;
+	int want_json = 0, c, r, code;
 	struct lb_scan *s;
 	char err[512];
 
+	lb_image_args_init(&ia, 1, 1);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+o:j:qh", opts, NULL)) != -1) {
+		r = lb_image_arg(&ia, c, optarg);
+		if (r < 0)
+			return LB_EXIT_USAGE;
+		if (r > 0)
+			continue;
 		switch (c) {
 		case 'p':
 			policy_path = optarg;
@@ -152,33 +140,6 @@ int cmd_check(int argc, char **argv)
 				return LB_EXIT_USAGE;
 			}
 			want_json = 1;
-			break;
-		case 'P':
-			so.image.platform = optarg;
-			break;
-		case 'I':
-			so.image.image_name = optarg;
-			break;
-		case 'j': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-
-			if (*end || v < 1 || v > 256) {
-				lb_errorf("--jobs takes a number from 1 to 256, not '%s'", optarg);
-				return LB_EXIT_USAGE;
-			}
-			so.jobs = (unsigned)v;
-			break;
-		}
-		case 'q':
-			quiet = 1;
-			break;
-		case 'C':
-			cache_dir = optarg;
-			no_cache = 0;
-			break;
-		case 'N':
-			no_cache = 1;
 			break;
 		case 'h':
 			fputs(lb_command_help("check"), stdout);
@@ -202,21 +163,9 @@ int cmd_check(int argc, char **argv)
 	} else {
 		pol = lb_policy_default();
 	}
-	if (!no_cache)
-		so.cache = open_cache(cache_dir, quiet);
-	{
-		struct lb_progress prog = { 0 };
-		struct lb_progress_view *pv;
-
-		so.progress = &prog;
-		pv = lb_progress_start(&prog, quiet);
-		r = lb_scan_run(argv[optind], &so, &s);
-		lb_progress_stop(pv);
-		so.progress = NULL;
-	}
-	lb_cache_free(so.cache);
+	r = lb_image_scan(&ia, argv[optind], &s);
 	if (r) {
-		lb_print_log(&s->log, quiet);
+		lb_print_log(&s->log, ia.quiet);
 		lb_scan_free(s);
 		lb_policy_free(pol);
 		return lb_exit_code(r);
@@ -240,7 +189,7 @@ int cmd_check(int argc, char **argv)
 		code = write_json(s, &rep, json_path);
 	if (code == LB_EXIT_OK && rep.worst >= fail_on)
 		code = LB_EXIT_FOUND;
-	lb_print_log(&s->log, quiet);
+	lb_print_log(&s->log, ia.quiet);
 	lb_policy_report_release(&rep);
 	lb_scan_free(s);
 	lb_policy_free(pol);

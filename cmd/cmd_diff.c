@@ -36,7 +36,7 @@ static int is_sbom(const char *path)
 	return c == '{';
 }
 
-static int load(const char *spec, const struct lb_scan_opts *so, int quiet, struct lb_diff_side *side)
+static int load(const char *spec, struct lb_image_args *ia, struct lb_diff_side *side)
 {
 	struct lb_scan *s;
 	int r;
@@ -50,8 +50,8 @@ static int load(const char *spec, const struct lb_scan_opts *so, int quiet, stru
 		}
 		return 0;
 	}
-	r = lb_scan_run(spec, so, &s);
-	lb_print_log(&s->log, quiet);
+	r = lb_image_scan(ia, spec, &s);
+	lb_print_log(&s->log, ia->quiet);
 	if (r == 0)
 		lb_diff_side_from_model(side, &s->model);
 	lb_scan_free(s);
@@ -74,22 +74,25 @@ int cmd_diff(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
-		{ "platform", required_argument, NULL, 'P' },
-		{ "image", required_argument, NULL, 'I' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },
+		LB_IMAGE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct lb_scan_opts so = { .detectors = lb_detectors, .ndetectors = lb_ndetectors };
+	struct lb_image_args ia;
 	struct lb_diff_side a, b;
 	struct lb_diff_result res;
 	size_t count[5] = { 0 }, lic = 0;
-	int json = 0, quiet = 0, c, r;
+	int json = 0, c, r;
 
+	lb_image_args_init(&ia, 1, 0);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+f:j:qh", opts, NULL)) != -1) {
+		r = lb_image_arg(&ia, c, optarg);
+		if (r < 0)
+			return LB_EXIT_USAGE;
+		if (r > 0)
+			continue;
 		switch (c) {
 		case 'f':
 			if (strcmp(optarg, "json") == 0) {
@@ -98,26 +101,6 @@ int cmd_diff(int argc, char **argv)
 				lb_errorf("unknown --format '%s': text or json", optarg);
 				return LB_EXIT_USAGE;
 			}
-			break;
-		case 'P':
-			so.image.platform = optarg;
-			break;
-		case 'I':
-			so.image.image_name = optarg;
-			break;
-		case 'j': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-
-			if (*end || v < 1 || v > 256) {
-				lb_errorf("--jobs takes a number from 1 to 256, not '%s'", optarg);
-				return LB_EXIT_USAGE;
-			}
-			so.jobs = (unsigned)v;
-			break;
-		}
-		case 'q':
-			quiet = 1;
 			break;
 		case 'h':
 			fputs(lb_command_help("diff"), stdout);
@@ -131,10 +114,10 @@ int cmd_diff(int argc, char **argv)
 		lb_errorf("diff takes two images or SBOMs, OLD and NEW; see 'layerbom help diff'");
 		return LB_EXIT_USAGE;
 	}
-	r = load(argv[optind], &so, quiet, &a);
+	r = load(argv[optind], &ia, &a);
 	if (r)
 		return lb_exit_code(r);
-	r = load(argv[optind + 1], &so, quiet, &b);
+	r = load(argv[optind + 1], &ia, &b);
 	if (r) {
 		lb_diff_side_release(&a);
 		return lb_exit_code(r);

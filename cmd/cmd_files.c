@@ -10,39 +10,29 @@
 #include "scan.h"
 
 /* Parses "-j N"; 0 or -1. */
-static int parse_jobs(const char *s, unsigned *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < 1 || v > 256)
-		return -1;
-	*out = (unsigned)v;
-	return 0;
-}
-
 int cmd_files(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "scope", required_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "platform", required_argument, NULL, 'P' },
-		{ "image", required_argument, NULL, 'I' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },
+		LB_IMAGE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct lb_scan_opts so = { 0 };
+	struct lb_image_args ia;
 	struct lb_scan *s;
 	enum lb_files_format fmt = LB_FILES_TSV;
-	int all = 0, quiet = 0, c, r;
+	int all = 0, c, r;
 
+	lb_image_args_init(&ia, 0, 0);   /* no detectors: nothing to cache */
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+j:qh", opts, NULL)) != -1) {
+		r = lb_image_arg(&ia, c, optarg);
+		if (r < 0)
+			return LB_EXIT_USAGE;
+		if (r > 0)
+			continue;
 		switch (c) {
 		case 's':
 			if (strcmp(optarg, "squashed") == 0)
@@ -64,21 +54,6 @@ int cmd_files(int argc, char **argv)
 				return LB_EXIT_USAGE;
 			}
 			break;
-		case 'P':
-			so.image.platform = optarg;
-			break;
-		case 'I':
-			so.image.image_name = optarg;
-			break;
-		case 'j':
-			if (parse_jobs(optarg, &so.jobs) < 0) {
-				lb_errorf("--jobs takes a number from 1 to 256, not '%s'", optarg);
-				return LB_EXIT_USAGE;
-			}
-			break;
-		case 'q':
-			quiet = 1;
-			break;
 		case 'h':
 			fputs(lb_command_help("files"), stdout);
 			return LB_EXIT_OK;
@@ -92,13 +67,13 @@ int cmd_files(int argc, char **argv)
 		lb_errorf("files takes one IMAGE; see 'layerbom help files'");
 		return LB_EXIT_USAGE;
 	}
-	r = lb_scan_run(argv[optind], &so, &s);
+	r = lb_image_scan(&ia, argv[optind], &s);
 	if (r == 0) {
 		r = lb_emit_files(s, all, fmt, stdout);
 		if (r)
 			lb_log_error(&s->log, r, "cannot write the output: %s", strerror(errno));
 	}
-	lb_print_log(&s->log, quiet);
+	lb_print_log(&s->log, ia.quiet);
 	lb_scan_free(s);
 	return lb_exit_code(r);
 }

@@ -107,29 +107,12 @@ static int emit_one(const struct lb_scan *s, const struct output *o, struct lb_l
 	return 0;
 }
 
-/* The cache of --cache DIR (NULL: the default place); its warnings now. */
-static struct lb_cache *open_cache(const char *dir, int quiet)
-{
-	struct lb_log log;
-	struct lb_cache *c;
-
-	lb_log_init(&log);
-	c = lb_cache_open(dir, &log);
-	lb_print_log(&log, quiet);
-	lb_log_release(&log);
-	return c;
-}
-
 int cmd_scan(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
-		{ "platform", required_argument, NULL, 'P' },
-		{ "image", required_argument, NULL, 'I' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "cache", required_argument, NULL, 'C' },
-		{ "no-cache", no_argument, NULL, 'N' },
-		{ "quiet", no_argument, NULL, 'q' },
+		LB_IMAGE_OPTIONS,
+		LB_IMAGE_OPTIONS_CACHE,
 		{ "files", no_argument, NULL, 'F' },
 		{ "scope", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
@@ -139,15 +122,20 @@ int cmd_scan(int argc, char **argv)
 	static const char *const planned[] = { NULL };
 	struct output outs[MAX_OUTPUTS];
 	size_t nouts = 0;
-	struct lb_scan_opts so = { .detectors = lb_detectors, .ndetectors = lb_ndetectors };
+	struct lb_image_args ia;
 	struct lb_scan *s;
-	int quiet = 0, files = 0, no_cache = 0, c, r;
-	const char *cache_dir = NULL;
+	int files = 0, c, r;
 	time_t created;
 
+	lb_image_args_init(&ia, 1, 1);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+o:j:qh", opts, NULL)) != -1) {
+		r = lb_image_arg(&ia, c, optarg);
+		if (r < 0)
+			return LB_EXIT_USAGE;
+		if (r > 0)
+			continue;
 		switch (c) {
 		case 'o': {
 			char *eq = strchr(optarg, '=');
@@ -176,39 +164,12 @@ int cmd_scan(int argc, char **argv)
 			nouts++;
 			break;
 		}
-		case 'P':
-			so.image.platform = optarg;
-			break;
-		case 'I':
-			so.image.image_name = optarg;
-			break;
-		case 'j': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-
-			if (*end || v < 1 || v > 256) {
-				lb_errorf("--jobs takes a number from 1 to 256, not '%s'", optarg);
-				return LB_EXIT_USAGE;
-			}
-			so.jobs = (unsigned)v;
-			break;
-		}
-		case 'q':
-			quiet = 1;
-			break;
-		case 'C':
-			cache_dir = optarg;
-			no_cache = 0;
-			break;
-		case 'N':
-			no_cache = 1;
-			break;
 		case 'F':
 			files = 1;
 			break;
 		case 'S':
 			if (strcmp(optarg, "all-layers") == 0) {
-				so.all_layers = 1;
+				ia.so.all_layers = 1;
 			} else if (strcmp(optarg, "squashed") != 0) {
 				lb_errorf("--scope takes squashed or all-layers, not '%s'", optarg);
 				return LB_EXIT_USAGE;
@@ -241,18 +202,7 @@ int cmd_scan(int argc, char **argv)
 		outs[i].files = files;
 		outs[i].created = created;
 	}
-	if (!no_cache)
-		so.cache = open_cache(cache_dir, quiet);
-	{
-		struct lb_progress prog = { 0 };
-		struct lb_progress_view *pv;
-
-		so.progress = &prog;
-		pv = lb_progress_start(&prog, quiet);
-		r = lb_scan_run(argv[optind], &so, &s);
-		lb_progress_stop(pv);
-		so.progress = NULL;
-	}
+	r = lb_image_scan(&ia, argv[optind], &s);
 	/* every output is attempted; the first failure is the exit status */
 	for (size_t i = 0; r == 0 && i < nouts; i++) {
 		int e = emit_one(s, &outs[i], &s->log);
@@ -263,8 +213,7 @@ int cmd_scan(int argc, char **argv)
 			r = e;
 		}
 	}
-	lb_print_log(&s->log, quiet);
+	lb_print_log(&s->log, ia.quiet);
 	lb_scan_free(s);
-	lb_cache_free(so.cache);
 	return lb_exit_code(r);
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,7 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "cmd.h"
+#include "detector.h"
 #include "progress.h"
 #include "util.h"
 
@@ -123,4 +126,75 @@ void lb_progress_stop(struct lb_progress_view *v)
 	pthread_mutex_destroy(&v->lock);
 	pthread_cond_destroy(&v->cond);
 	free(v);
+}
+
+void lb_image_args_init(struct lb_image_args *a, int with_detectors, int with_cache)
+{
+	memset(a, 0, sizeof(*a));
+	if (with_detectors) {
+		a->so.detectors = lb_detectors;
+		a->so.ndetectors = lb_ndetectors;
+	}
+	a->use_cache = with_cache;
+}
+
+int lb_image_arg(struct lb_image_args *a, int c, const char *arg)
+{
+	char *end;
+	long v;
+
+	switch (c) {
+	case 'P':
+		a->so.image.platform = arg;
+		return 1;
+	case 'I':
+		a->so.image.image_name = arg;
+		return 1;
+	case 'j':
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || v < 1 || v > 256) {
+			lb_errorf("--jobs takes a number from 1 to 256, not '%s'", arg);
+			return -1;
+		}
+		a->so.jobs = (unsigned)v;
+		return 1;
+	case 'q':
+		a->quiet = 1;
+		return 1;
+	case 'C':
+		a->cache_dir = arg;
+		a->use_cache = 1;
+		return 1;
+	case 'N':
+		a->use_cache = 0;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int lb_image_scan(struct lb_image_args *a, const char *spec, struct lb_scan **out)
+{
+	struct lb_progress prog = { 0 };
+	struct lb_progress_view *pv;
+	int r;
+
+	if (a->use_cache) {
+		/* the cache's own warnings (a corrupt file, ...) come first */
+		struct lb_log log;
+
+		lb_log_init(&log);
+		a->so.cache = lb_cache_open(a->cache_dir, &log);
+		lb_print_log(&log, a->quiet);
+		lb_log_release(&log);
+	}
+	a->so.progress = &prog;
+	pv = lb_progress_start(&prog, a->quiet);
+	r = lb_scan_run(spec, &a->so, out);
+	lb_progress_stop(pv);
+	a->so.progress = NULL;
+	lb_cache_free(a->so.cache);
+	a->so.cache = NULL;
+	return r;
 }
