@@ -149,7 +149,8 @@ static int wants(const struct lb_entry *e)
  * zlib-like headers costs bounded time (the summary says the search was
  * cut); the JSON is at most JSON_MAX bytes.
  *
- * The summary handed to scan() is one status byte, then the JSON.
+ * The summary handed to scan() is one status byte, then the JSON when it
+ * is whole.
  */
 #define TRIAL_IN 512          /* a dynamic block's header is < 300 bytes */
 #define TRIAL_OUT 32
@@ -434,11 +435,13 @@ static unsigned char *stream_end(void *ctx, size_t *len)
 	*len = 0;
 	if (d->acc) {
 		int st = d->status == ST_SEARCHING ? ST_CUT : d->status;
+		size_t n = st == ST_DONE ? d->len : 0;     /* scan() reads only whole JSON */
 
-		out = lb_xmalloc(d->len + 1);
+		out = lb_xmalloc(n + 1);
 		out[0] = (unsigned char)st;
-		memcpy(out + 1, d->json, d->len);
-		*len = d->len + 1;
+		if (n)
+			memcpy(out + 1, d->json, n);
+		*len = n + 1;
 	} else if (d->exhausted) {
 		out = lb_xmalloc(1);
 		out[0] = ST_GAVE_UP;

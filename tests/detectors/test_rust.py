@@ -23,9 +23,9 @@ What goes into the image, layer by layer (umoci, as docker build would):
     dependencies (one that rg uses at run time); a copy of rg-auditable;
     tiny: a static program whose .dep-v0 starts 40 bytes before 4096, where
     the walker always cuts (the first 4 KiB go to the sniff first); carry:
-    the same with the zlib header's first byte the last of the head; three
+    the same with the zlib header's first byte the last of the head; four
     damaged binaries: truncated zlib data, JSON that is not JSON, JSON
-    nested 200 deep.
+    nested 200 deep; one whose 9 kB of zlib data inflate to 9 MiB.
  3. rm fd-auditable.
 
 A second image has one uncompressed layer (GNU tar, tests/lib/imagetool)
@@ -240,7 +240,8 @@ def main():
         whole = zlib.compress(rg_json, 7)
         bad = {"truncated": build(work, "truncated", whole[:len(whole) // 2]),
                "badjson": build(work, "badjson", zlib.compress(b'{"packages":[{"name":"memchr",' + b"\x00" * 40)),
-               "deep": build(work, "deep", zlib.compress(deep))}
+               "deep": build(work, "deep", zlib.compress(deep)),
+               "bomb": build(work, "bomb", zlib.compress(b'{"packages":[' + b" " * (9 << 20) + b"]}", 9))}
 
         s = section(rg)
         r.check("rg-auditable: .dep-v0 not loaded (sh_flags 0), as cargo-auditable writes it", s and s[2] == "", s)
