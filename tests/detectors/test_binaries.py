@@ -16,6 +16,11 @@ between runs); only the executables and libraries are taken out of them
            /usr/local/bin/redis-server, ...), plus a renamed copy that
            matches no classifier and a shell script named like one;
   layer 3: deletes /usr/local/lib/libcurl-gnutls.so.4 (of libcurl3-gnutls).
+Then a string split between two reads: the walker reads an uncompressed
+layer in 256 KiB blocks of the tar stream, and tar places file data at
+512-byte offsets, so a matched string (as the first scan's evidence gives
+it) that crosses a 512-byte offset of its file can be put across a 256 KiB
+boundary by a padding file before it; the binary itself is not changed.
 Every expected version is the upstream part of the .deb's own Version
 field (epoch, Debian revision and +dfsg-style repack suffixes dropped).
 
@@ -27,6 +32,7 @@ import os
 import re
 import subprocess
 import sys
+import tarfile
 import tempfile
 import urllib.parse
 
@@ -163,6 +169,49 @@ def model(exe, spec, *opts):
     return json.loads(p.stdout)
 
 
+READ = 256 << 10
+
+
+def split_test(r, exe, bins, data):
+    """A version string cut by the walker's reads is still found."""
+    pick = None
+    for c in sorted(bins, key=lambda c: c["name"]):
+        for e in c["evidence"]:
+            d = e["detail"] or ""
+            if e["kind"] != "metadata" or "\\x" in d or e["path"] not in data:
+                continue
+            at = data[e["path"]].find(d.encode())
+            cut = (at // 512 + 1) * 512
+            if at >= 0 and cut < at + len(d) and pick is None:
+                pick = (c, e["path"], at, cut)
+    if pick is None:
+        print("skip split test: no matched string crosses a 512-byte offset of its file")
+        return
+    c, path, at, cut = pick
+    base = path.rsplit("/", 1)[1]
+    with tempfile.TemporaryDirectory() as work:
+        # tar: pad header, pad data, the binary's header, its data
+        data_start = 512 + 512
+        pad = (READ - (data_start + cut) % READ) % READ
+        layer = Layer([E("file", "0pad", data=b"\0" * pad), E("file", base, 0o755, data[path])], "none",
+                      writer="tarfile", fmt="ustar")
+        built = it.build_layers([layer], work)
+
+        with tarfile.open(built[0].tar) as t:
+            off = [m.offset_data for m in t.getmembers() if m.name == base][0]
+        r.check("split: %s's string %d..%d is cut at a %d KiB read boundary" % (base, at, at + len(d_of(c, path)), READ >> 10),
+                (off + cut) % READ == 0, off)
+        oci = os.path.join(work, "oci")
+        it.build_oci(oci, built)
+        m = model(exe, "oci-dir:" + oci)
+    got = [(x["name"], x["version"]) for x in m["components"] if x["found_by"] == "binaries"]
+    r.check("split: %s %s still found" % (c["name"], c["version"]), got == [(c["name"], c["version"])], got)
+
+
+def d_of(c, path):
+    return [e["detail"] for e in c["evidence"] if e["path"] == path and e["kind"] == "metadata"][0]
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit("usage: test_binaries.py DUMP_MODEL CACHE_DIR")
@@ -258,6 +307,8 @@ def main():
     r.check("all-layers: the deleted libcurl-gnutls, removed in layer 3",
             len(gone) == 1 and gone[0]["name"] == "libcurl" and gone[0]["removed"] == 2 and
             gone[0]["introduced"] == 1, [(c["name"], c["introduced"], c["removed"]) for c in gone])
+
+    split_test(r, exe, bins, {dst: member(debs[deb], src) for _, _, deb, src, dst, _ in UNOWNED})
 
     print("%d passed, %d failed" % (r.passed, r.failed))
     sys.exit(1 if r.failed else 0)
