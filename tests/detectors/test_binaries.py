@@ -117,12 +117,21 @@ def fetch(cache, names):
 
 
 def member(deb, path):
-    """The bytes of one file of a .deb."""
-    p = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb], stdout=subprocess.PIPE)
-    data = run("tar", "-xO", "./" + path, stdin=p.stdout).stdout
-    p.stdout.close()
-    p.wait()
-    return data
+    """The bytes of one file of a .deb (kept next to the .deb: unpacking
+    the large ones takes seconds)."""
+    keep = os.path.join(os.path.dirname(deb), "files", os.path.basename(deb), path)
+    if not os.path.exists(keep):
+        p = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb], stdout=subprocess.PIPE)
+        data = run("tar", "-xO", "./" + path, stdin=p.stdout).stdout
+        p.stdout.close()
+        if p.wait() != 0 or not data:
+            raise RuntimeError("cannot extract %s from %s" % (path, deb))
+        os.makedirs(os.path.dirname(keep), exist_ok=True)
+        with open(keep + ".tmp", "wb") as f:
+            f.write(data)
+        os.rename(keep + ".tmp", keep)
+    with open(keep, "rb") as f:
+        return f.read()
 
 
 def deb_field(deb, field):
