@@ -166,6 +166,8 @@ enum {
 	ST_CUT = 'E',           /* the file ended inside the zlib stream */
 	ST_BIG = 'B',           /* the JSON passed JSON_MAX */
 	ST_GAVE_UP = 'S',       /* no data found, and the search was cut */
+	ST_MISSED = 'M',        /* a .dep-v0 section, but no data found */
+	ST_ELSEWHERE = 'X',     /* the data found is not where .dep-v0 is */
 };
 
 enum { C_NO = -1, C_UNDECIDED = 0, C_YES = 1 };
@@ -175,6 +177,30 @@ struct cand {
 	unsigned char out[TRIAL_OUT];
 	size_t outlen;
 	int ended;              /* inflate saw the end of the stream */
+	uint64_t start;         /* file offset of its CMF byte */
+};
+
+/*
+ * The cross-check: the section headers pass by at the end of the file
+ * (e_shoff, from the ELF header in the first bytes), and the section name
+ * table (.shstrtab) is written just before them by the linkers and by
+ * objcopy.  Both are kept as they pass (at most SHT_MAX and NAMES_MAX
+ * bytes), and at the end they say where .dep-v0 is, if anywhere.  When
+ * they cannot be read (no section headers, names elsewhere, too many
+ * sections), the content search alone decides.
+ */
+#define SHT_MAX (64u << 10)
+#define NAMES_MAX (64u << 10)
+
+struct elf_track {
+	unsigned char ehdr[64];
+	int state;              /* 0: reading the ELF header; 1: tracking; -1: no check */
+	int is64, be;
+	uint64_t shoff, shsize;
+	unsigned shnum, shentsize, shstrndx;
+	unsigned char *sht;     /* the bytes of [shoff, shoff + shsize) */
+	uint64_t namestart;     /* names: the bytes of [namestart, shoff) */
+	unsigned char *names;
 };
 
 struct dep_stream {
@@ -189,6 +215,10 @@ struct dep_stream {
 	int status;
 	unsigned char *json;
 	size_t len, cap;
+	uint64_t off;           /* file bytes seen before this chunk */
+	uint64_t size;          /* the file's size */
+	uint64_t acc_start;     /* file offset of the accepted stream */
+	struct elf_track elf;
 };
 
 static int is_ws(unsigned char c)
@@ -315,6 +345,7 @@ static void acc_feed(struct dep_stream *d, const unsigned char *in, size_t n)
 static void accept(struct dep_stream *d, struct cand *c, const unsigned char *rest, size_t n)
 {
 	d->acc = c;
+	d->acc_start = c->start;
 	drop_pending(d);
 	d->cap = 64u << 10;
 	d->json = lb_xmalloc(d->cap);
@@ -328,7 +359,7 @@ static void accept(struct dep_stream *d, struct cand *c, const unsigned char *re
 
 /* A new candidate at in[0..n): its verdict, *used the bytes it took.  An
  * undecided one waits for the next chunk, when there is room. */
-static int try_candidate(struct dep_stream *d, const unsigned char *in, size_t n, size_t *used)
+static int try_candidate(struct dep_stream *d, const unsigned char *in, size_t n, size_t *used, uint64_t start)
 {
 	int v;
 
@@ -341,6 +372,7 @@ static int try_candidate(struct dep_stream *d, const unsigned char *in, size_t n
 		return C_NO;
 	d->trial.outlen = 0;
 	d->trial.ended = 0;
+	d->trial.start = start;
 	v = cand_feed(&d->trial, in, n < TRIAL_IN ? n : TRIAL_IN, used);
 	if (v == C_UNDECIDED && d->npending < MAX_PENDING) {
 		struct cand *c = lb_xcalloc(1, sizeof(*c));
@@ -351,10 +383,107 @@ static int try_candidate(struct dep_stream *d, const unsigned char *in, size_t n
 		}
 		memcpy(c->out, d->trial.out, d->trial.outlen);
 		c->outlen = d->trial.outlen;
+		c->start = start;
 		d->pending[d->npending++] = c;
 	}
 	return v;
 }
+
+/* ---- the ELF section headers, as they pass ---- */
+
+static uint64_t rd(const unsigned char *p, unsigned w, int be)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < w; i++)
+		v |= (uint64_t)p[be ? w - 1 - i : i] << (8 * i);
+	return v;
+}
+
+/* Copies the part of chunk p[0..n) at file offset off that falls in
+ * [a, b) to buf (which holds [a, b)). */
+static void capture(unsigned char *buf, uint64_t a, uint64_t b, uint64_t off, const unsigned char *p, size_t n)
+{
+	uint64_t lo = off > a ? off : a, hi = off + n < b ? off + n : b;
+
+	if (lo < hi)
+		memcpy(buf + (lo - a), p + (lo - off), (size_t)(hi - lo));
+}
+
+static void elf_header(struct dep_stream *d)
+{
+	struct elf_track *x = &d->elf;
+	const unsigned char *h = x->ehdr;
+
+	x->state = -1;
+	if (memcmp(h, "\x7f" "ELF", 4) != 0 || (h[4] != 1 && h[4] != 2) || (h[5] != 1 && h[5] != 2))
+		return;
+	x->is64 = h[4] == 2;
+	x->be = h[5] == 2;
+	x->shoff = rd(h + (x->is64 ? 40 : 32), x->is64 ? 8 : 4, x->be);
+	x->shentsize = (unsigned)rd(h + (x->is64 ? 58 : 46), 2, x->be);
+	x->shnum = (unsigned)rd(h + (x->is64 ? 60 : 48), 2, x->be);
+	x->shstrndx = (unsigned)rd(h + (x->is64 ? 62 : 50), 2, x->be);
+	x->shsize = (uint64_t)x->shnum * x->shentsize;
+	if (!x->shoff || !x->shnum || x->shentsize < (x->is64 ? 64u : 40u) || x->shstrndx >= x->shnum ||
+	    x->shsize > SHT_MAX || x->shoff < 64 || x->shoff > d->size || x->shsize > d->size - x->shoff)
+		return;
+	x->namestart = x->shoff > NAMES_MAX + 64 ? x->shoff - NAMES_MAX : 64;
+	x->sht = lb_xmalloc((size_t)x->shsize);
+	x->names = lb_xmalloc((size_t)(x->shoff - x->namestart));
+	x->state = 1;
+}
+
+static void elf_track(struct dep_stream *d, const unsigned char *p, size_t n)
+{
+	struct elf_track *x = &d->elf;
+
+	if (x->state == 0) {
+		capture(x->ehdr, 0, sizeof(x->ehdr), d->off, p, n);
+		if (d->off + n >= sizeof(x->ehdr))
+			elf_header(d);
+		else
+			return;
+	}
+	if (x->state == 1) {
+		capture(x->names, x->namestart, x->shoff, d->off, p, n);
+		capture(x->sht, x->shoff, x->shoff + x->shsize, d->off, p, n);
+	}
+}
+
+/*
+ * Where the section headers put .dep-v0: 1 with *off set, 0 when they
+ * name no such section, -1 when they cannot tell (not all seen, names
+ * outside what was kept).
+ */
+static int elf_dep_section(const struct dep_stream *d, uint64_t *off)
+{
+	const struct elf_track *x = &d->elf;
+	const unsigned char *sh;
+	uint64_t stroff, strsize;
+	int w = x->is64 ? 8 : 4;
+
+	if (x->state != 1 || d->off < x->shoff + x->shsize)
+		return -1;
+	sh = x->sht + (size_t)x->shstrndx * x->shentsize;
+	stroff = rd(sh + (x->is64 ? 24 : 16), (unsigned)w, x->be);
+	strsize = rd(sh + (x->is64 ? 32 : 20), (unsigned)w, x->be);
+	if (stroff < x->namestart || stroff > x->shoff || strsize > x->shoff - stroff)
+		return -1;
+	for (unsigned i = 0; i < x->shnum; i++) {
+		const unsigned char *s = x->sht + (size_t)i * x->shentsize;
+		uint64_t nm = rd(s, 4, x->be);
+		const unsigned char *name = x->names + (stroff - x->namestart) + nm;
+
+		if (nm + 8 > strsize || memcmp(name, ".dep-v0", 8) != 0)
+			continue;
+		*off = rd(s + (x->is64 ? 24 : 16), (unsigned)w, x->be);
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- the streaming interface ---- */
 
 static void *stream_begin(const struct lb_entry *e)
 {
@@ -362,13 +491,12 @@ static void *stream_begin(const struct lb_entry *e)
 
 	d->ready = inflateInit(&d->trial.z) == Z_OK;
 	d->budget = TRIALS_BASE + e->size / TRIAL_SPACING;
+	d->size = e->size;
 	return d;
 }
 
-static void stream_data(void *ctx, const void *vp, size_t n)
+static void search(struct dep_stream *d, const unsigned char *p, size_t n)
 {
-	struct dep_stream *d = ctx;
-	const unsigned char *p = vp;
 	size_t i = 0, k = 0;
 
 	if (!d->ready || d->status != ST_SEARCHING || !n)
@@ -404,7 +532,7 @@ static void stream_data(void *ctx, const void *vp, size_t n)
 
 			tmp[0] = 0x78;
 			memcpy(tmp + 1, p, m);
-			if (try_candidate(d, tmp, m + 1, &used) == C_YES) {
+			if (try_candidate(d, tmp, m + 1, &used, d->off - 1) == C_YES) {
 				accept(d, &d->trial, p + (used - 1), n - (used - 1));
 				return;
 			}
@@ -417,7 +545,8 @@ static void stream_data(void *ctx, const void *vp, size_t n)
 		if (!q)
 			break;
 		i = (size_t)(q - p);
-		if (zlib_header_ok(q[1], i + 2 < n ? q[2] : -1) && try_candidate(d, q, n - i, &used) == C_YES) {
+		if (zlib_header_ok(q[1], i + 2 < n ? q[2] : -1) &&
+		    try_candidate(d, q, n - i, &used, d->off + i) == C_YES) {
 			accept(d, &d->trial, q + used, n - i - used);
 			return;
 		}
@@ -427,14 +556,33 @@ static void stream_data(void *ctx, const void *vp, size_t n)
 		d->carry = 1;
 }
 
+static void stream_data(void *ctx, const void *p, size_t n)
+{
+	struct dep_stream *d = ctx;
+
+	elf_track(d, p, n);
+	search(d, p, n);
+	d->off += n;
+}
+
 static unsigned char *stream_end(void *ctx, size_t *len)
 {
 	struct dep_stream *d = ctx;
 	unsigned char *out = NULL;
+	uint64_t sec = 0;
+	int where = elf_dep_section(d, &sec), st = ST_SEARCHING;
 
 	*len = 0;
-	if (d->acc) {
-		int st = d->status == ST_SEARCHING ? ST_CUT : d->status;
+	if (d->acc && where != 0)
+		st = where > 0 && sec != d->acc_start ? ST_ELSEWHERE :
+		     d->status == ST_SEARCHING ? ST_CUT : d->status;
+	else if (!d->acc && where > 0)
+		st = ST_MISSED;
+	else if (!d->acc && where < 0 && d->exhausted)
+		st = ST_GAVE_UP;
+	/* else nothing: no data, or data that is in no .dep-v0 section (a
+	 * program that carries another one's audit data, say) */
+	if (st != ST_SEARCHING) {
 		size_t n = st == ST_DONE ? d->len : 0;     /* scan() reads only whole JSON */
 
 		out = lb_xmalloc(n + 1);
@@ -442,11 +590,9 @@ static unsigned char *stream_end(void *ctx, size_t *len)
 		if (n)
 			memcpy(out + 1, d->json, n);
 		*len = n + 1;
-	} else if (d->exhausted) {
-		out = lb_xmalloc(1);
-		out[0] = ST_GAVE_UP;
-		*len = 1;
 	}
+	free(d->elf.sht);
+	free(d->elf.names);
 	drop_pending(d);
 	cand_free(d, d->acc);
 	if (d->ready)
@@ -827,6 +973,12 @@ static int scan_deps(struct lb_scan *s, struct lb_pkgrecs *st, const struct lb_e
 		break;
 	case ST_BIG:
 		why = "it inflates to more than 8 MiB";
+		break;
+	case ST_MISSED:
+		why = "its data is not zlib-compressed cargo-auditable JSON";
+		break;
+	case ST_ELSEWHERE:
+		why = "the zlib data found is not at the section's offset";
 		break;
 	case ST_GAVE_UP:
 		lb_scan_warn(s, "'%s' in layer %u: too many zlib-like headers: not searched to the end for "

@@ -23,9 +23,14 @@ What goes into the image, layer by layer (umoci, as docker build would):
     dependencies (one that rg uses at run time); a copy of rg-auditable;
     tiny: a static program whose .dep-v0 starts 40 bytes before 4096, where
     the walker always cuts (the first 4 KiB go to the sniff first); carry:
-    the same with the zlib header's first byte the last of the head; four
+    the same with the zlib header's first byte the last of the head; six
     damaged binaries: truncated zlib data, JSON that is not JSON, JSON
-    nested 200 deep; one whose 9 kB of zlib data inflate to 9 MiB.
+    nested 200 deep; one whose 9 kB of zlib data inflate to 9 MiB; JSON
+    not compressed; zlib-compressed cargo-auditable JSON in the program's
+    read-only data before a real .dep-v0 (the section headers at the end
+    say it is not the section); embedded: such data and no .dep-v0
+    section at all (a program carrying another one's audit data: nothing
+    to report).
  3. rm fd-auditable.
 
 A second image has one uncompressed layer (GNU tar, tests/lib/imagetool)
@@ -150,6 +155,21 @@ def dep_object(work, data, name):
     return obj
 
 
+def build_embedded(work, name, blob, data=None):
+    """A program holding blob in its read-only data (a byte array), and
+    .dep-v0 holding data when given."""
+    src = os.path.join(work, name + ".c")
+    with open(src, "w") as f:
+        f.write("static const unsigned char pad[65536] = { 1 };\n"
+                "static const unsigned char blob[] = { %s };\n"
+                "int main(int argc, char **argv) { (void)argv; return pad[argc] + blob[argc]; }\n"
+                % ", ".join(str(b) for b in blob))
+    out = os.path.join(work, name)
+    objs = [dep_object(work, data, name)] if data is not None else []
+    run("gcc", "-O2", "-Wl,-z,noexecstack", "-o", out, src, *objs)
+    return out
+
+
 def build(work, name, data, pad=1, at=None, tiny=False):
     """Builds a program whose .dep-v0 holds data; with `at`, the section is
     moved to that file offset by resizing the padding array."""
@@ -241,7 +261,10 @@ def main():
         bad = {"truncated": build(work, "truncated", whole[:len(whole) // 2]),
                "badjson": build(work, "badjson", zlib.compress(b'{"packages":[{"name":"memchr",' + b"\x00" * 40)),
                "deep": build(work, "deep", zlib.compress(deep)),
-               "bomb": build(work, "bomb", zlib.compress(b'{"packages":[' + b" " * (9 << 20) + b"]}", 9))}
+               "bomb": build(work, "bomb", zlib.compress(b'{"packages":[' + b" " * (9 << 20) + b"]}", 9)),
+               "notzlib": build(work, "notzlib", tiny_json),
+               "elsewhere": build_embedded(work, "elsewhere", zlib.compress(tiny_json, 7), zlib.compress(rg_json, 7))}
+        embedded = build_embedded(work, "embedded", zlib.compress(rg_json, 7))
 
         s = section(rg)
         r.check("rg-auditable: .dep-v0 not loaded (sh_flags 0), as cargo-auditable writes it", s and s[2] == "", s)
@@ -270,6 +293,7 @@ def main():
             shutil.copy2(carry, os.path.join(root, "usr/local/bin/carry"))
             for k, p in bad.items():
                 shutil.copy2(p, os.path.join(root, "srv/bad", k))
+            shutil.copy2(embedded, os.path.join(root, "srv/copy/embedded"))
 
         def l3(root):
             os.unlink(os.path.join(root, "opt/fd/fd-auditable"))
@@ -358,6 +382,9 @@ def main():
             w = [x for x in warns if "'%s'" % path in x]
             r.check("%s: one warning (%s), no component" % (k, w[0] if w else None),
                     len(w) == 1 and not [c for c in rs if path in metadata_paths(c)], warns)
+        r.check("cargo-auditable data in a program's read-only data, no .dep-v0 section: nothing, no warning",
+                section(embedded) is None and not [c for c in rs if "/srv/copy/embedded" in metadata_paths(c)] and
+                not [x for x in warns if "/srv/copy/embedded" in x])
         others = [x for x in warns if "/srv/bad/" not in x and ("dep-v0" in x or "cargo" in x)]
         r.check("no other warning about cargo-auditable data", not others, others)
     finally:
