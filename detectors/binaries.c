@@ -19,9 +19,10 @@
  * Each pattern was checked against the real binaries of Debian 12
  * (docs/internals/binaries.md says which).
  *
- * Files are streamed (detector.h, LB_WANT_STREAM): the patterns run over
- * windows of at most WINDOW new bytes plus the last OVERLAP bytes of what
- * came before, so a string split between two chunks is found.  A match
+ * Files are streamed (detector.h, LB_WANT_STREAM): whatever the chunk
+ * sizes, the patterns run over windows of OVERLAP + WINDOW bytes whose
+ * first OVERLAP bytes end the window before, so a string split between
+ * two chunks or two windows is found.  A match
  * ending in the last GUARD bytes of a window may be cut by the window (a
  * longer version follows): it counts only when the file ends there, else
  * the next window finds it whole.  Every pattern's match is bounded well
@@ -436,23 +437,27 @@ static int all_done(const struct sctx *x)
 	return 1;
 }
 
+/* Bytes are gathered until the window is full whatever the chunk sizes
+ * (a sparse file's one-byte pieces cost no more than one big read). */
 static void stream_data(void *vx, const void *vp, size_t n)
 {
 	struct sctx *x = vx;
 	const unsigned char *p = vp;
 
 	while (n && !all_done(x)) {
-		size_t take = n < WINDOW ? n : WINDOW;
+		size_t take = OVERLAP + WINDOW - x->len;
 
-		if (x->len > OVERLAP) {
-			memmove(x->buf, x->buf + x->len - OVERLAP, OVERLAP);
-			x->len = OVERLAP;
-		}
+		if (take > n)
+			take = n;
 		memcpy(x->buf + x->len, p, take);
 		x->len += take;
 		p += take;
 		n -= take;
-		match_window(x, 0);
+		if (x->len == OVERLAP + WINDOW) {
+			match_window(x, 0);
+			memmove(x->buf, x->buf + x->len - OVERLAP, OVERLAP);
+			x->len = OVERLAP;
+		}
 	}
 }
 
