@@ -104,12 +104,13 @@ static int wants(const struct lb_entry *e)
  * while the pointers are unknown, the stream keeps what could be those
  * strings: the first MAX_VCANDS texts that start like a Go version
  * ("go1." and a digit, VCAND_LEN bytes each) and the texts framed by
- * cmd/go's sentinels (MAX_MODCAPS, MODINFO_MAX bytes in all), each with
- * its file offset; a string header then picks the one at its offset, with
+ * cmd/go's sentinels (MAX_MODCAPS, one after the other, MODINFO_MAX bytes
+ * in all), each with its file offset; a string header then picks the one at its offset, with
  * its length (or takes the bytes ahead when the string comes later).
  *
  * Memory per file: HEAD_MAX + the window + the candidates (about 140 KiB),
- * plus at most MODINFO_MAX of module info.
+ * plus at most MODINFO_MAX of module info (the framed texts, or the inline
+ * blob), whatever the size of the file.
  *
  * The summary for scan(): 'G', a flag byte (SUM_MOD_LOST: the module info
  * the blob points to was not found), the version's length (2 bytes, little
@@ -185,6 +186,7 @@ struct gstream {
 	size_t nvc;
 	struct modcap mc[MAX_MODCAPS];
 	size_t nmc;
+	uint64_t mc_end;      /* file offset past the last closed one */
 };
 
 static uint64_t rdn(const unsigned char *p, unsigned w, int be)
@@ -556,60 +558,68 @@ static void find_versions(struct gstream *g, size_t m)
 	}
 }
 
-/* Texts framed by cmd/go's sentinels: new ones at offsets of the block,
- * open ones grow until their end sentinel (MODINFO_MAX in all). */
+/* Grows the open framed text (there is at most one) until its end
+ * sentinel; past what the others leave of MODINFO_MAX, it is dropped. */
+static void modcap_feed(struct gstream *g)
+{
+	size_t total = 0, k;
+	struct modcap *c = NULL;
+
+	for (k = 0; k < g->nmc; k++) {
+		if (g->mc[k].closed)
+			total += g->mc[k].g.b.len;
+		else
+			c = &g->mc[k];
+	}
+	if (!c)
+		return;
+	{
+		size_t old = c->g.b.len, from = old > 15 + 16 ? old - 15 : 16;
+		const unsigned char *e;
+
+		c->g.want = MODINFO_MAX > total ? MODINFO_MAX - total : 0;
+		if (grab_feed(g, &c->g) >= 0) {
+			e = c->g.b.len > from ? memmem(c->g.b.p + from, c->g.b.len - from, info_end, sizeof(info_end)) : NULL;
+			if (e) {
+				c->g.b.len = (size_t)(e - (const unsigned char *)c->g.b.p) + sizeof(info_end);
+				c->g.want = c->g.b.len;
+				c->closed = 1;
+				g->mc_end = c->g.off + c->g.b.len;
+				return;
+			}
+			if (c->g.b.len < c->g.want)
+				return;   /* more to come */
+		}
+		/* no end within the cap: not the module info */
+		lb_buf_release(&c->g.b);
+		*c = g->mc[--g->nmc];
+	}
+}
+
+/* Texts framed by cmd/go's sentinels, one after the other (a module info
+ * holds no other): new ones start at offsets of the block. */
 static void find_modinfo(struct gstream *g, size_t m, int start)
 {
-	size_t i = 0, total = 0;
+	size_t i = g->mc_end > g->winoff ? (size_t)(g->mc_end - g->winoff) : 0;
 
+	modcap_feed(g);
 	while (start && i < m && g->nmc < MAX_MODCAPS) {
-		const unsigned char *q = memmem(g->win + i, g->winlen - i, info_start, sizeof(info_start));
+		const unsigned char *q;
+		size_t k;
 
-		if (!q || (size_t)(q - g->win) >= m)
+		for (k = 0; k < g->nmc && g->mc[k].closed; k++)
+			;
+		if (k < g->nmc)
+			break;   /* one is open past the window */
+		if (g->mc_end > g->winoff + i)
+			i = (size_t)(g->mc_end - g->winoff);
+		if (i >= m || !(q = memmem(g->win + i, g->winlen - i, info_start, sizeof(info_start))) ||
+		    (size_t)(q - g->win) >= m)
 			break;
 		i = (size_t)(q - g->win) + 1;
 		grab_init(&g->mc[g->nmc].g, g->winoff + (size_t)(q - g->win), MODINFO_MAX, MODINFO_MAX);
 		g->mc[g->nmc++].closed = 0;
-	}
-	for (size_t k = 0; k < g->nmc; k++)
-		total += g->mc[k].g.b.len;
-	for (size_t k = 0; k < g->nmc;) {
-		struct modcap *c = &g->mc[k];
-		size_t old = c->g.b.len;
-		const unsigned char *e;
-
-		if (c->closed) {
-			k++;
-			continue;
-		}
-		/* what the others hold counts against this one's cap */
-		c->g.want = MODINFO_MAX - (total - old);
-		if (grab_feed(g, &c->g) < 0) {
-			c->g.want = 0;   /* cannot happen: it started in the window */
-		} else {
-			size_t from = old > 15 + 16 ? old - 15 : 16;
-
-			total += c->g.b.len - old;
-			e = c->g.b.len > from ? memmem(c->g.b.p + from, c->g.b.len - from, info_end, sizeof(info_end)) : NULL;
-			if (e) {
-				size_t n = (size_t)(e - (const unsigned char *)c->g.b.p) + sizeof(info_end);
-
-				total -= c->g.b.len - n;
-				c->g.b.len = n;
-				c->g.want = n;
-				c->closed = 1;
-				k++;
-				continue;
-			}
-		}
-		if (c->g.b.len >= c->g.want) {
-			/* no end within the cap: not the module info */
-			total -= c->g.b.len;
-			lb_buf_release(&c->g.b);
-			*c = g->mc[--g->nmc];
-			continue;
-		}
-		k++;
+		modcap_feed(g);
 	}
 }
 
