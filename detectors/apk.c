@@ -166,13 +166,14 @@ static void end_block(struct snap *sn, size_t *cap, const char *b, const char *e
  * not be read. */
 static int parse_db(struct lb_scan *s, const struct lb_entry *e, struct snap *sn)
 {
-	const char *p = (const char *)e->data, *end = p + e->data_len, *b = p;
+	const char *p = (const char *)e->data, *end, *b = p;
 	struct line ln, name = { 0 }, version = { 0 };
 	size_t cap = 0, nbadlines = 0, nbadpkgs = 0;
 	int truncated = (e->flags & LB_EF_TRUNCATED) || e->data_len < e->size;
 
 	if (!p)
 		return 1;
+	end = p + e->data_len;     /* not before: NULL + 0 is undefined */
 	if (truncated) {
 		const char *q = end;
 
