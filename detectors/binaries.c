@@ -30,11 +30,12 @@
  * decided.  The summary is one line per classification:
  * "id\tversion\tevidence\n".
  *
- * Ownership: finish() reports only files that no component lists as its
+ * Ownership: finish() reports only files that no OS package lists as its
  * own (dpkg, rpm and apk fill those lists first), nor any Debian package's
- * .list names through a directory symbolic link (merged /usr: dpkg lists
- * /bin/bash, the image holds /usr/bin/bash).  Go binaries' build info is
- * detectors/golang.c's.
+ * .list (or distroless status.d .md5sums) names through a directory
+ * symbolic link (merged /usr: dpkg lists /bin/bash, the image holds
+ * /usr/bin/bash, and the dpkg detector only records what it found).  Go
+ * binaries' build info is detectors/golang.c's.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -61,6 +62,7 @@
 #define MIN_SIZE 1024u
 #define LIST_MAX (16u << 20)     /* a dpkg .list file */
 #define MAX_LINKS 40             /* symbolic links followed resolving one path */
+#define LOOKUP_BUDGET 4000000u   /* path lookups resolving dpkg's lists, per scan */
 #define MAX_CANDIDATES 100000    /* classified files kept per scan */
 
 enum mode { FIRST, UNIQUE };
@@ -222,10 +224,14 @@ static int name_matches(const struct classifier *c, const char *base)
 	return 0;
 }
 
+/* The files dpkg says a package owns: info/NAME.list (one absolute path a
+ * line), status.d/NAME.md5sums of distroless images ("<md5>  path"). */
 static int is_dpkg_list(const char *path)
 {
-	return lb_str_has_prefix(path, "/var/lib/dpkg/info/") && lb_str_has_suffix(path, ".list") &&
-	       !strchr(path + 19, '/');
+	return (lb_str_has_prefix(path, "/var/lib/dpkg/info/") && lb_str_has_suffix(path, ".list") &&
+		!strchr(path + 19, '/')) ||
+	       (lb_str_has_prefix(path, "/var/lib/dpkg/status.d/") && lb_str_has_suffix(path, ".md5sums") &&
+		!strchr(path + 23, '/'));
 }
 
 static int wants(const struct lb_entry *e)
@@ -578,6 +584,8 @@ struct state {
 	size_t n, cap;
 	struct lb_hashmap aliases;    /* dpkg-listed paths, resolved (merged /usr) */
 	struct lb_arena mem;
+	size_t budget;                /* lookups left for resolving */
+	int budget_warned;
 };
 
 static void *state_new(void)
@@ -587,6 +595,7 @@ static void *state_new(void)
 	st->recs = lb_pkgrecs_new();
 	lb_hashmap_init(&st->aliases);
 	lb_arena_init(&st->mem);
+	st->budget = LOOKUP_BUDGET;
 	return st;
 }
 
@@ -613,7 +622,7 @@ static void state_free(void *vst)
  * resolved or a loop, a dangling link or the length cap was met.  The last
  * component is kept as is: it is the file owned.
  */
-static char *resolve_dirs(const struct lb_scan *s, const char *path)
+static char *resolve_dirs(const struct lb_scan *s, const char *path, size_t *budget)
 {
 	char cur[4096];
 	size_t links = 0, i = 1;
@@ -631,6 +640,9 @@ static char *resolve_dirs(const struct lb_scan *s, const char *path)
 
 		if (!sl)
 			break;
+		if (!*budget)
+			return NULL;
+		--*budget;
 		*sl = '\0';
 		d = lb_scan_lookup(s, cur);
 		*sl = '/';
@@ -668,31 +680,57 @@ static void owned_put(struct lb_hashmap *owned, const char *p, size_t n)
 	lb_hashmap_put(owned, p, n, 1, &found);
 }
 
-/* The paths a dpkg .list names that the final view holds only through a
- * directory symbolic link, resolved, into st->aliases. */
-static void add_list_aliases(struct lb_scan *s, struct state *st, const char *p, size_t len)
+/* The paths a dpkg list names that the final view holds only through a
+ * directory symbolic link, resolved, into st->aliases.  A hostile image's
+ * lists get LOOKUP_BUDGET lookups in all. */
+static void add_list_aliases(struct lb_scan *s, struct state *st, const struct lb_entry *e, const char *p,
+			     size_t len)
 {
 	const char *end = p + len;
+	int md5 = lb_str_has_suffix(e->path, ".md5sums");
 	char path[4096];
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
-		size_t l = (size_t)(le - p);
+		const char *f = p;
 		char *r;
 
-		if (l && l < sizeof(path) && p[0] == '/') {
-			memcpy(path, p, l);
-			path[l] = '\0';
-			if (!lb_scan_lookup(s, path) && (r = resolve_dirs(s, path))) {
-				size_t rl = strlen(r);
-				int found;
-
-				lb_hashmap_put(&st->aliases, lb_arena_strndup(&st->mem, r, rl), rl, 1, &found);
-				free(r);
-			}
-		}
 		p = nl ? nl + 1 : end;
+		if (md5) {
+			/* "<32 hex>  usr/bin/x": relative to the root */
+			if (le - f < 35 || f[32] != ' ' || f[33] != ' ')
+				continue;
+			f += 34;
+			if (*f == '/')
+				f++;
+		} else if (*f != '/') {
+			continue;
+		} else {
+			f++;
+		}
+		if (f == le || (size_t)(le - f) + 2 > sizeof(path))
+			continue;
+		path[0] = '/';
+		memcpy(path + 1, f, (size_t)(le - f));
+		path[le - f + 1] = '\0';
+		if (lb_scan_lookup(s, path))
+			continue;
+		if (!st->budget) {
+			if (!st->budget_warned)
+				lb_scan_warn(s, "'%s': too many listed paths to resolve through symbolic links; "
+					     "some packaged binaries may be reported as unpackaged", e->path);
+			st->budget_warned = 1;
+			return;
+		}
+		r = resolve_dirs(s, path, &st->budget);
+		if (r) {
+			size_t rl = strlen(r);
+			int found;
+
+			lb_hashmap_put(&st->aliases, lb_arena_strndup(&st->mem, r, rl), rl, 1, &found);
+			free(r);
+		}
 	}
 }
 
@@ -707,7 +745,7 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 		return 0;
 	if (is_dpkg_list(e->path)) {
 		if (lb_scan_visible(s, e))
-			add_list_aliases(s, st, data, len);
+			add_list_aliases(s, st, e, data, len);
 		return 0;
 	}
 	/* the summary: "id\tversion\tevidence\n" lines */

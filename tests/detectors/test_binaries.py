@@ -181,6 +181,26 @@ def model(exe, spec, *opts):
 READ = 256 << 10
 
 
+def distroless_test(r, exe, debs):
+    """Distroless images: status.d/NAME and NAME.md5sums (the .deb's own
+    md5sums, relative paths) instead of status and .list files."""
+    deb = debs["bash"]
+    ctl = run("dpkg-deb", "-I", deb, "control").stdout
+    md5 = run("dpkg-deb", "-I", deb, "md5sums").stdout
+    with tempfile.TemporaryDirectory() as work:
+        l1 = [E("dir", "usr"), E("dir", "usr/bin"), E("symlink", "bin", target="usr/bin"),
+              E("file", "usr/bin/bash", 0o755, member(deb, "bin/bash")),
+              E("dir", "var"), E("dir", "var/lib"), E("dir", "var/lib/dpkg"), E("dir", "var/lib/dpkg/status.d"),
+              E("file", "var/lib/dpkg/status.d/bash", data=ctl),
+              E("file", "var/lib/dpkg/status.d/bash.md5sums", data=md5)]
+        oci = os.path.join(work, "oci")
+        it.build_oci(oci, it.build_layers([Layer(l1, "none", created_by="distroless")], work))
+        m = model(exe, "oci-dir:" + oci)
+    names = [(c["found_by"], c["name"]) for c in m["components"]]
+    r.check("distroless: bash is dpkg's, listed as bin/bash in bash.md5sums",
+            ("dpkg", "bash") in names and not any(f == "binaries" for f, _ in names), names)
+
+
 def split_test(r, exe, bins, data):
     """A version string cut by the walker's reads is still found."""
     pick = None
@@ -317,6 +337,7 @@ def main():
             len(gone) == 1 and gone[0]["name"] == "libcurl" and gone[0]["removed"] == 2 and
             gone[0]["introduced"] == 1, [(c["name"], c["introduced"], c["removed"]) for c in gone])
 
+    distroless_test(r, exe, debs)
     split_test(r, exe, bins, {dst: member(debs[deb], src) for _, _, deb, src, dst, _ in UNOWNED})
 
     print("%d passed, %d failed" % (r.passed, r.failed))
