@@ -111,7 +111,7 @@ size_t lb_copyright_extract(const char *text, size_t len, size_t max, lb_copyrig
 			p = q < end ? q + 1 : end;
 			continue;
 		}
-		p = le + 1;
+		p = nl ? nl + 1 : end;   /* not le + 1: end + 1 is undefined */
 	}
 	pcre2_match_data_free(md);
 	return found;
