@@ -103,9 +103,11 @@ static int is_lock(const char *path)
 static int is_shared_object(const char *path)
 {
 	const char *base = strrchr(path, '/');
-	const char *so = strstr(base ? base : path, ".so");
 
-	return so && (so[3] == '\0' || so[3] == '.');
+	for (const char *so = strstr(base ? base : path, ".so"); so; so = strstr(so + 1, ".so"))
+		if (so[3] == '\0' || so[3] == '.')
+			return 1;
+	return 0;
 }
 
 static int wants(const struct lb_entry *e)
