@@ -90,11 +90,11 @@ static const struct classifier classifiers[] = {
 		     "(?:[+-][!-~]{1,32})? {1,2}[0-9]{1,2} [A-Z][a-z]{2} [0-9]{4}" },
 	/* PY_VERSION stands alone; other "3.N.N" strings too ("3.2.0"):
 	 * the file name says which minor version it is */
-	{ .id = "python", .name = "python", .globs = { "python3*", "python2*", "libpython3*.so*", "libpython2*.so*" },
+	{ .id = "python", .name = "python", .globs = { "python3*", "libpython3*.so*" },
 	  .mode = UNIQUE,
-	  .version = "\\x00([23]\\.[0-9]{1,2}\\.[0-9]{1,2}(?:(?:a|b|rc)[0-9]{1,2})?\\+?)\\x00",
+	  .version = "\\x00(3\\.[0-9]{1,2}\\.[0-9]{1,2}(?:(?:a|b|rc)[0-9]{1,2})?\\+?)\\x00",
 	  .second = "\\x00Python %s\\n",
-	  .name_minor = "^(?:lib)?python([0-9]\\.[0-9]{1,2})" },
+	  .name_minor = "^(?:lib)?python(3\\.[0-9]{1,2})" },
 	/* process.release.sourceUrl */
 	{ .id = "nodejs", .name = "node", .globs = { "node", "nodejs", "libnode.so*" }, .mode = FIRST,
 	  .version = "https://nodejs\\.org/download/release/v([0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3})/node-v" },

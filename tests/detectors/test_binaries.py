@@ -69,6 +69,8 @@ UNOWNED = [
     ("curl", "curl", "curl", "usr/bin/curl", "/usr/local/bin/curl", "curl"),
     ("libcurl", "libcurl", "libcurl4", "usr/lib/x86_64-linux-gnu/libcurl.so.4.8.0",
      "/usr/local/lib/libcurl.so.4", "curl"),
+    ("libcurl", "libcurl", "libcurl3-nss", "usr/lib/x86_64-linux-gnu/libcurl-nss.so.4.8.0",
+     "/opt/nss/lib/libcurl-nss.so.4", "curl"),
     ("bash", "bash", "bash", "bin/bash", "/usr/local/bin/bash", "GPL-3.0-or-later"),
     ("glibc", "glibc", "libc6", "lib/x86_64-linux-gnu/libc.so.6", "/opt/glibc/lib/libc.so.6",
      "LGPL-2.1-or-later"),
