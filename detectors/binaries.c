@@ -372,10 +372,12 @@ static void *stream_begin(const struct lb_entry *e)
 		x->nsel++;
 	}
 	/* ovector pairs: group 0 and group 1 of any pattern */
-	x->md = pcre2_match_data_create(4, NULL);
+	x->md = x->nsel ? pcre2_match_data_create(4, NULL) : NULL;
+	if (!x->md) {
+		free(x);      /* nothing to look for: no stream */
+		return NULL;
+	}
 	x->buf = lb_xmalloc(OVERLAP + WINDOW);
-	if (!x->md)
-		x->nsel = 0;
 	return x;
 }
 
@@ -387,7 +389,6 @@ static void *stream_begin(const struct lb_entry *e)
 static int run(struct sctx *x, pcre2_code *re, struct hits *h, const char *prefix, int first, int final)
 {
 	size_t pl = prefix ? strlen(prefix) : 0;
-
 	PCRE2_SIZE start = 0;
 	size_t limit = final ? x->len : (x->len > GUARD ? x->len - GUARD : 0);
 
@@ -425,9 +426,10 @@ static void match_window(struct sctx *x, int final)
 
 		if (s->done)
 			continue;
-		dv = run(x, re_version[s->k], &s->ver, s->minor, first, final) || (first && s->ver.n);
+		/* a FIRST pattern that matched is not run again */
+		dv = (first && s->ver.n) || run(x, re_version[s->k], &s->ver, s->minor, first, final);
 		if (re_second[s->k])
-			ds = run(x, re_second[s->k], &s->sec, NULL, first, final) || (first && s->sec.n);
+			ds = (first && s->sec.n) || run(x, re_second[s->k], &s->sec, NULL, first, final);
 		if (first && dv && ds)
 			s->done = 1;
 		if (s->ver.overflow)
