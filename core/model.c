@@ -219,28 +219,41 @@ void lb_comp_add_copyright(struct lb_component *c, const char *text, size_t len)
 	c->copyrights[c->ncopyrights++] = t;
 }
 
+static int same_or_null(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 void lb_comp_add_evidence(struct lb_component *c, enum lb_evidence_kind kind,
 			  const char *path, int layer, const char *field,
 			  const char *detail)
 {
 	struct lb_evidence *e;
+	char *p = NULL, *f = NULL, *d = NULL;
 
+	/* compared as stored: two strings that differ only in bytes that are
+	 * not UTF-8 are one evidence, and so is one such string added twice */
+	lb_comp_set(&p, path);
+	lb_comp_set(&f, field);
+	lb_comp_set(&d, detail);
 	for (size_t i = 0; i < c->nev; i++) {
 		e = &c->ev[i];
-		if (e->kind == kind && e->layer == layer &&
-		    !((e->path == NULL) ^ (path == NULL)) && (!path || strcmp(e->path, path) == 0) &&
-		    !((e->field == NULL) ^ (field == NULL)) && (!field || strcmp(e->field, field) == 0) &&
-		    !((e->detail == NULL) ^ (detail == NULL)) && (!detail || strcmp(e->detail, detail) == 0))
+		if (e->kind == kind && e->layer == layer && same_or_null(e->path, p) &&
+		    same_or_null(e->field, f) && same_or_null(e->detail, d)) {
+			free(p);
+			free(f);
+			free(d);
 			return;
+		}
 	}
 	lb_xgrow((void **)&c->ev, &c->ev_cap, c->nev + 1, sizeof(*c->ev));
 	e = &c->ev[c->nev++];
 	memset(e, 0, sizeof(*e));
 	e->kind = kind;
 	e->layer = layer;
-	lb_comp_set(&e->path, path);
-	lb_comp_set(&e->field, field);
-	lb_comp_set(&e->detail, detail);
+	e->path = p;
+	e->field = f;
+	e->detail = d;
 }
 
 void lb_comp_add_file(struct lb_component *c, const char *path)
