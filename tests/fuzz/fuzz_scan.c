@@ -6,7 +6,8 @@
  * reuses, and scanned by lb_scan_run() with every detector.  That reaches
  * the image reader, the walker, the squash, every detector's parser (dpkg
  * status, apk installed, rpm databases, package.json, METADATA, jars, Go
- * binaries, license files) and the emitters.
+ * binaries, license files) and the emitters (fuzz_html checks the html
+ * page itself).
  *
  * Beyond "no crash, no leak": a scan of a well-formed layout must succeed,
  * and the spdx-json, spdx3-json and cyclonedx-json documents must be valid
@@ -121,7 +122,7 @@ static void check_json(const struct lb_scan *s, const char *format)
 
 static void emit_rest(const struct lb_scan *s)
 {
-	static const char *const other[] = { "spdx-tv", "cyclonedx-xml" };
+	static const char *const other[] = { "spdx-tv", "cyclonedx-xml", "html" };
 	char *doc = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&doc, &len);
