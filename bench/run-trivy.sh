@@ -76,6 +76,10 @@ count() {
 count lb.cdx.json | sed 's/^/layerbom\t/' > trivy-components.txt
 count trivy.cdx.json | sed 's/^/trivy\t/' >> trivy-components.txt
 count trivy-unpacked.cdx.json | sed 's/^/trivy-unpacked\t/' >> trivy-components.txt
+withlic='[.. | objects | select(has("bom-ref") and has("type")) | select(.type != "file") | select(.licenses)] | length'
+for f in lb.cdx.json trivy.cdx.json trivy-unpacked.cdx.json; do
+	echo "$f: $(jq "$withlic" $f) components with a license" >> trivy-components.txt
+done
 echo "layerbom SPDX packages: $(jq '.packages | length' lb.spdx.json)" >> trivy-components.txt
 cat trivy-components.txt
 
