@@ -68,6 +68,56 @@ const struct lb_entry *lb_scan_layer_lookup(const struct lb_scan *s, unsigned i,
 	return k ? &l->entries[*k] : NULL;
 }
 
+const struct lb_entry *lb_scan_lookup_resolved(const struct lb_scan *s, const char *path, size_t *budget)
+{
+	const struct lb_entry *e = lb_scan_lookup(s, path);
+	char cur[LB_MAX_PATH + 2], next[2 * LB_MAX_PATH + 4];
+	unsigned links = 0, lookups = 0;
+	size_t i = 1;
+
+	if (e || path[0] != '/' || strlen(path) > LB_MAX_PATH)
+		return e;
+	memcpy(cur, path, strlen(path) + 1);
+	for (;;) {
+		char *sl = strchr(cur + i, '/');
+		const struct lb_entry *d;
+		size_t parent;
+		int n;
+
+		if (!sl)
+			return links ? lb_scan_lookup(s, cur) : NULL;
+		if (++lookups > 256)
+			return NULL;
+		if ((size_t)(sl - cur) > *budget) {
+			*budget = 0;
+			return NULL;
+		}
+		*budget -= (size_t)(sl - cur);
+		*sl = '\0';
+		d = lb_scan_lookup(s, cur);
+		*sl = '/';
+		if (!d || d->type != LB_FT_SYMLINK || !d->link_target || !*d->link_target) {
+			if (!d)
+				return NULL;            /* a directory that is not there */
+			i = (size_t)(sl - cur) + 1;
+			continue;
+		}
+		if (++links > 40)
+			return NULL;
+		/* the target replaces the directory: absolute, or relative to
+		 * the directory that holds the link */
+		for (parent = (size_t)(sl - cur); parent > 0 && cur[parent - 1] != '/'; parent--)
+			;
+		if (d->link_target[0] == '/')
+			n = snprintf(next, sizeof(next), "%s%s", d->link_target, sl);
+		else
+			n = snprintf(next, sizeof(next), "%.*s%s%s", (int)parent, cur, d->link_target, sl);
+		if (n < 0 || (size_t)n >= sizeof(next) || lb_path_normalize(next, cur, sizeof(cur)) <= 0)
+			return NULL;
+		i = 1;
+	}
+}
+
 static int whiteout_covers(const struct lb_whiteout *w, const char *path)
 {
 	size_t n = strlen(w->path);

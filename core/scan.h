@@ -71,6 +71,14 @@ const struct lb_entry *lb_scan_layer_lookup(const struct lb_scan *s, unsigned i,
 size_t lb_scan_lower_bound(const struct lb_scan *s, const char *key);
 /* The visible entry at path in the final view, or NULL. */
 const struct lb_entry *lb_scan_lookup(const struct lb_scan *s, const char *path);
+/* The visible entry at path, following the symbolic links of its
+ * directories in the final view: with a merged /usr, "/bin/bash" (what
+ * a package lists) is "/usr/bin/bash".  The last component is not
+ * followed: the entry may be a link itself.  NULL when nothing is there,
+ * past 40 links or 256 lookups (loops), or when *budget, the bytes of
+ * path a caller lets it hash in all (a hostile image's long lists), runs
+ * out (it is then 0). */
+const struct lb_entry *lb_scan_lookup_resolved(const struct lb_scan *s, const char *path, size_t *budget);
 /* "sha256:..." of layer i (its diff ID), or "-" when it has none (dir:). */
 const char *lb_scan_layer_id(const struct lb_scan *s, unsigned i);
 

@@ -31,11 +31,9 @@
  * "id\tversion\tevidence\n".
  *
  * Ownership: finish() reports only files that no OS package lists as its
- * own (dpkg, rpm and apk fill those lists first), nor any Debian package's
- * .list (or distroless status.d .md5sums) names through a directory
- * symbolic link (merged /usr: dpkg lists /bin/bash, the image holds
- * /usr/bin/bash, and the dpkg detector only records what it found).  Go
- * binaries' build info is detectors/golang.c's.
+ * own (dpkg, rpm and apk fill those lists first; dpkg follows the
+ * directory links of a merged /usr: its list says /bin/bash, the image
+ * holds /usr/bin/bash).  Go binaries' build info is detectors/golang.c's.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -61,8 +59,6 @@
 #define MAX_SEL 4                /* classifiers one file name may select */
 #define MIN_SIZE 1024u
 #define LIST_MAX (16u << 20)     /* a dpkg .list file */
-#define MAX_LINKS 40             /* symbolic links followed resolving one path */
-#define LOOKUP_BUDGET 4000000u   /* path lookups resolving dpkg's lists, per scan */
 #define MAX_CANDIDATES 100000    /* classified files kept per scan */
 
 enum mode { FIRST, UNIQUE };
@@ -224,16 +220,6 @@ static int name_matches(const struct classifier *c, const char *base)
 	return 0;
 }
 
-/* The files dpkg says a package owns: info/NAME.list (one absolute path a
- * line), status.d/NAME.md5sums of distroless images ("<md5>  path"). */
-static int is_dpkg_list(const char *path)
-{
-	return (lb_str_has_prefix(path, "/var/lib/dpkg/info/") && lb_str_has_suffix(path, ".list") &&
-		!strchr(path + 19, '/')) ||
-	       (lb_str_has_prefix(path, "/var/lib/dpkg/status.d/") && lb_str_has_suffix(path, ".md5sums") &&
-		!strchr(path + 23, '/'));
-}
-
 static int wants(const struct lb_entry *e)
 {
 	const char *base;
@@ -241,8 +227,6 @@ static int wants(const struct lb_entry *e)
 
 	if (e->type != LB_FT_FILE)
 		return LB_WANT_NO;
-	if (is_dpkg_list(e->path))
-		return LB_WANT_YES;
 	if (e->size < MIN_SIZE)
 		return LB_WANT_NO;
 	base = base_of(e->path);
@@ -584,10 +568,6 @@ struct state {
 	struct lb_pkgrecs *recs;
 	struct found *v;
 	size_t n, cap;
-	struct lb_hashmap aliases;    /* dpkg-listed paths, resolved (merged /usr) */
-	struct lb_arena mem;
-	size_t budget;                /* lookups left for resolving */
-	int budget_warned;
 };
 
 static void *state_new(void)
@@ -595,9 +575,6 @@ static void *state_new(void)
 	struct state *st = lb_xcalloc(1, sizeof(*st));
 
 	st->recs = lb_pkgrecs_new();
-	lb_hashmap_init(&st->aliases);
-	lb_arena_init(&st->mem);
-	st->budget = LOOKUP_BUDGET;
 	return st;
 }
 
@@ -612,67 +589,8 @@ static void state_free(void *vst)
 		free(st->v[i].evidence);
 	}
 	free(st->v);
-	lb_hashmap_release(&st->aliases);
-	lb_arena_release(&st->mem);
 	lb_pkgrecs_free(st->recs);
 	free(st);
-}
-
-/*
- * The path with every symbolic link of its directories resolved in the
- * final view ("/bin/bash" -> "/usr/bin/bash"), or NULL when nothing was
- * resolved or a loop, a dangling link or the length cap was met.  The last
- * component is kept as is: it is the file owned.
- */
-static char *resolve_dirs(const struct lb_scan *s, const char *path, size_t *budget)
-{
-	char cur[4096];
-	size_t links = 0, i = 1;
-	int changed = 0;
-
-	if (strlen(path) >= sizeof(cur) || path[0] != '/')
-		return NULL;
-	memcpy(cur, path, strlen(path) + 1);
-	for (;;) {
-		char *sl = strchr(cur + i, '/');
-		const struct lb_entry *d;
-		char next[4096];
-		size_t dl;
-		int n;
-
-		if (!sl)
-			break;
-		if (!*budget)
-			return NULL;
-		--*budget;
-		*sl = '\0';
-		d = lb_scan_lookup(s, cur);
-		*sl = '/';
-		if (!d || d->type != LB_FT_SYMLINK || !d->link_target || !*d->link_target) {
-			i = (size_t)(sl - cur) + 1;
-			continue;
-		}
-		if (++links > MAX_LINKS)
-			return NULL;
-		/* the target replaces the directory: absolute, or relative to
-		 * the directory holding the link */
-		dl = (size_t)(sl - cur);
-		if (d->link_target[0] == '/') {
-			n = snprintf(next, sizeof(next), "%s%s", d->link_target, sl);
-		} else {
-			const char *up = cur;
-			size_t parent = dl;
-
-			while (parent > 0 && cur[parent - 1] != '/')
-				parent--;
-			n = snprintf(next, sizeof(next), "%.*s%s%s", (int)parent, up, d->link_target, sl);
-		}
-		if (n < 0 || (size_t)n >= sizeof(next) || lb_path_normalize(next, cur, sizeof(cur)) <= 0)
-			return NULL;
-		changed = 1;
-		i = 1;
-	}
-	return changed ? lb_xstrdup(cur) : NULL;
 }
 
 static void owned_put(struct lb_hashmap *owned, const char *p, size_t n)
@@ -680,60 +598,6 @@ static void owned_put(struct lb_hashmap *owned, const char *p, size_t n)
 	int found;
 
 	lb_hashmap_put(owned, p, n, 1, &found);
-}
-
-/* The paths a dpkg list names that the final view holds only through a
- * directory symbolic link, resolved, into st->aliases.  A hostile image's
- * lists get LOOKUP_BUDGET lookups in all. */
-static void add_list_aliases(struct lb_scan *s, struct state *st, const struct lb_entry *e, const char *p,
-			     size_t len)
-{
-	const char *end = p + len;
-	int md5 = lb_str_has_suffix(e->path, ".md5sums");
-	char path[4096];
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		const char *f = p;
-		char *r;
-
-		p = nl ? nl + 1 : end;
-		if (md5) {
-			/* "<32 hex>  usr/bin/x": relative to the root */
-			if (le - f < 35 || f[32] != ' ' || f[33] != ' ')
-				continue;
-			f += 34;
-			if (*f == '/')
-				f++;
-		} else if (*f != '/') {
-			continue;
-		} else {
-			f++;
-		}
-		if (f == le || (size_t)(le - f) + 2 > sizeof(path))
-			continue;
-		path[0] = '/';
-		memcpy(path + 1, f, (size_t)(le - f));
-		path[le - f + 1] = '\0';
-		if (lb_scan_lookup(s, path))
-			continue;
-		if (!st->budget) {
-			if (!st->budget_warned)
-				lb_scan_warn(s, "'%s': too many listed paths to resolve through symbolic links; "
-					     "some packaged binaries may be reported as unpackaged", e->path);
-			st->budget_warned = 1;
-			return;
-		}
-		r = resolve_dirs(s, path, &st->budget);
-		if (r) {
-			size_t rl = strlen(r);
-			int found;
-
-			lb_hashmap_put(&st->aliases, lb_arena_strndup(&st->mem, r, rl), rl, 1, &found);
-			free(r);
-		}
-	}
 }
 
 static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const void *data, size_t len)
@@ -745,11 +609,6 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 		return 0;
 	if (!lb_scan_visible(s, e) && !s->all_layers)
 		return 0;
-	if (is_dpkg_list(e->path)) {
-		if (lb_scan_visible(s, e))
-			add_list_aliases(s, st, e, data, len);
-		return 0;
-	}
 	/* the summary: "id\tversion\tevidence\n" lines */
 	while (p < end && st->n < MAX_CANDIDATES) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -864,8 +723,7 @@ static int finish(struct lb_scan *s, void *vst)
 	for (size_t i = 0; i < st->n; i++) {
 		const struct lb_entry *e = st->v[i].e;
 
-		if (lb_hashmap_get(&owned, e->path, strlen(e->path)) ||
-		    lb_hashmap_get(&st->aliases, e->path, strlen(e->path)))
+		if (lb_hashmap_get(&owned, e->path, strlen(e->path)))
 			continue;
 		report(s, st, &st->v[i]);
 	}

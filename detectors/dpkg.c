@@ -69,7 +69,13 @@ struct state {
 	const struct lb_entry **statusd;
 	size_t nstatusd, statusd_cap;
 	int any_db;
+	/* bytes of path hashed resolving listed paths through symbolic
+	 * links (merged /usr): a hostile image's lists get a bounded share */
+	size_t resolve_budget;
+	int resolve_warned;
 };
+
+#define RESOLVE_BUDGET ((size_t)256 << 20)
 
 static int wants(const struct lb_entry *e)
 {
@@ -100,6 +106,7 @@ static void *state_new(void)
 	st->hist = lb_pkghist_new();
 	lb_hashmap_init(&st->seen);
 	lb_arena_init(&st->mem);
+	st->resolve_budget = RESOLVE_BUDGET;
 	return st;
 }
 
@@ -356,7 +363,8 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 
 /* ---- ownership ---- */
 
-static void add_owned(struct lb_scan *s, struct lb_component *c, const struct lb_entry *list, int md5sums)
+static void add_owned(struct lb_scan *s, struct state *st, struct lb_component *c,
+		      const struct lb_entry *list, int md5sums)
 {
 	const char *p, *end;
 
@@ -398,7 +406,14 @@ static void add_owned(struct lb_scan *s, struct lb_component *c, const struct lb
 			}
 		}
 		if (path[0] == '/') {
-			const struct lb_entry *f = lb_scan_lookup(s, path);
+			/* merged /usr: the list says /bin/x, the image holds /usr/bin/x */
+			const struct lb_entry *f = lb_scan_lookup_resolved(s, path, &st->resolve_budget);
+
+			if (!st->resolve_budget && !st->resolve_warned) {
+				lb_scan_warn(s, "'%s': too many listed paths to follow through symbolic links; "
+					     "some files are not attributed to their packages", list->path);
+				st->resolve_warned = 1;
+			}
 
 			if (f && f->type != LB_FT_DIR) {
 				lb_comp_add_file(c, f->path);
@@ -959,7 +974,7 @@ static void finish_statusd(struct lb_scan *s, struct state *st)
 			snprintf(md5, sizeof(md5), "%s.md5sums", e->path);
 			m = lb_scan_lookup(s, md5);
 			if (m && m->type == LB_FT_FILE)
-				add_owned(s, c, m, 1);
+				add_owned(s, st, c, m, 1);
 			read_copyright(s, c);
 		}
 	}
@@ -997,7 +1012,7 @@ static int finish(struct lb_scan *s, void *vst)
 				if (c->introduced < 0)
 					c->introduced = st->status->layer;
 				c->last_changed = c->introduced;
-				add_owned(s, c, find_list(s, pk), 0);
+				add_owned(s, st, c, find_list(s, pk), 0);
 				read_copyright(s, c);
 			}
 		}
