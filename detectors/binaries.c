@@ -275,11 +275,16 @@ struct sctx {
 static char *printable(const unsigned char *p, size_t n)
 {
 	char *out = lb_xcalloc(1, EV_MAX + 1);
-	size_t o = 0;
+	size_t o = 0, i;
 	static const char hx[] = "0123456789abcdef";
 
-	for (size_t i = 0; i < n && o + 4 < EV_MAX; i++) {
-		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\') {
+	/* room is kept for the "..." of a cut string */
+	for (i = 0; i < n; i++) {
+		int plain = p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\';
+
+		if (o + (plain ? 1 : 4) > EV_MAX - 3)
+			break;
+		if (plain) {
 			out[o++] = (char)p[i];
 		} else {
 			out[o++] = '\\';
@@ -288,7 +293,7 @@ static char *printable(const unsigned char *p, size_t n)
 			out[o++] = hx[p[i] & 15];
 		}
 	}
-	if (o + 4 >= EV_MAX) {
+	if (i < n) {
 		memcpy(out + o, "...", 3);
 		o += 3;
 	}
