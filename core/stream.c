@@ -320,7 +320,9 @@ ssize_t lb_dec_read(struct lb_dec *d, void *buf, size_t n)
 	}
 	if (r > 0) {
 		d->decoded += (uint64_t)r;
-		if (d->hd)
+		/* plain bytes are the stored bytes, which fill() hashed already:
+		 * hashing them again was 15% of a scan of a docker-archive */
+		if (d->hd && !(d->comp == LB_COMP_NONE && d->hs))
 			EVP_DigestUpdate(d->hd, buf, (size_t)r);
 		if (check_caps(d) < 0)
 			return -1;
@@ -368,8 +370,12 @@ void lb_dec_digests(struct lb_dec *d, unsigned char stored[32], unsigned char de
 
 		if (d->hs)
 			EVP_DigestFinal_ex(d->hs, d->ds, &len);
-		if (d->hd)
+		if (d->hd && d->comp == LB_COMP_NONE && d->hs) {
+			if (d->decoded == d->stored)
+				memcpy(d->dd, d->ds, 32);
+		} else if (d->hd) {
 			EVP_DigestFinal_ex(d->hd, d->dd, &len);
+		}
 		d->finished = 1;
 	}
 	if (stored)

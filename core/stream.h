@@ -65,7 +65,10 @@ const char *lb_dec_error(const struct lb_dec *d);
 enum lb_compression lb_dec_compression(const struct lb_dec *d);
 uint64_t lb_dec_stored_bytes(const struct lb_dec *d);
 uint64_t lb_dec_decoded_bytes(const struct lb_dec *d);
-/* Final digests, valid after the end was reached (32 bytes each). */
+/* Final digests, valid after the end was reached (32 bytes each).  An
+ * uncompressed stream's decoded bytes are its stored bytes, hashed once:
+ * its decoded digest is its stored digest (all zeros when the stream was
+ * not read to its end). */
 void lb_dec_digests(struct lb_dec *d, unsigned char stored[32], unsigned char decoded[32]);
 void lb_dec_free(struct lb_dec *d);
 
