@@ -223,12 +223,12 @@ static void evidence(const struct ctx *x, const struct lb_component *c, json_t *
 		char *label;
 		json_t *occ;
 
-		if (e->kind == LB_EV_METADATA && e->path) {
+		if ((e->kind == LB_EV_METADATA || e->kind == LB_EV_BINARY) && e->path) {
 			json_t *mth = json_object();
 
 			if (!methods)
 				methods = json_array();
-			set_str(mth, "technique", "manifest-analysis");
+			set_str(mth, "technique", e->kind == LB_EV_BINARY ? "binary-analysis" : "manifest-analysis");
 			json_object_set_new(mth, "confidence", json_integer(1));
 			set_str(mth, "value", e->path);
 			json_array_append_new(methods, mth);

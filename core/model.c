@@ -33,6 +33,7 @@ const char *lb_evidence_kind_name(enum lb_evidence_kind k)
 	case LB_EV_LICENSE_TEXT: return "license-text";
 	case LB_EV_COPYRIGHT: return "copyright";
 	case LB_EV_NOTE: return "note";
+	case LB_EV_BINARY: return "binary";
 	}
 	return "?";
 }
@@ -462,7 +463,7 @@ void lb_model_link_owners(struct lb_model *m)
 			uint32_t *slot;
 			int dup = 0;
 
-			if (c->ev[k].kind != LB_EV_METADATA || !path ||
+			if ((c->ev[k].kind != LB_EV_METADATA && c->ev[k].kind != LB_EV_BINARY) || !path ||
 			    !(slot = lb_hashmap_get(&own, path, strlen(path))))
 				continue;
 			owner = m->v[*slot]->purl ? m->v[*slot]->purl : m->v[*slot]->name;

@@ -40,6 +40,7 @@ enum lb_evidence_kind {
 	LB_EV_LICENSE_TEXT,     /* a license text or notice in a file */
 	LB_EV_COPYRIGHT,        /* copyright statements read from a file */
 	LB_EV_NOTE,             /* why something is missing or was decided */
+	LB_EV_BINARY,           /* read from an executable: build info, a version string */
 };
 const char *lb_evidence_kind_name(enum lb_evidence_kind k);
 

@@ -551,12 +551,13 @@ void lb_policy_check(const struct lb_policy *p, const struct lb_model *m,
 			const struct lb_evidence *ev = &c->ev[k];
 
 			if (ev->path && (ev->kind == LB_EV_LICENSE_TEXT ||
-					 (ev->kind == LB_EV_METADATA && license_field(ev->field))))
+					 ((ev->kind == LB_EV_METADATA || ev->kind == LB_EV_BINARY) &&
+					  license_field(ev->field))))
 				add_path(f, &cap, ev->path);
 		}
 		/* no file said which license: the records the component came from */
 		for (size_t k = 0; !f->nevidence && k < c->nev; k++)
-			if (c->ev[k].path && c->ev[k].kind == LB_EV_METADATA)
+			if (c->ev[k].path && (c->ev[k].kind == LB_EV_METADATA || c->ev[k].kind == LB_EV_BINARY))
 				add_path(f, &cap, c->ev[k].path);
 	}
 }

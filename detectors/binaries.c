@@ -702,7 +702,7 @@ static void report(struct lb_scan *s, struct state *st, const struct found *f)
 			memcpy(r->c->sha1, e->sha1, 20);
 		}
 	}
-	lb_comp_add_evidence(r->c, LB_EV_METADATA, e->path, e->layer, "version-string", f->evidence);
+	lb_comp_add_evidence(r->c, LB_EV_BINARY, e->path, e->layer, "version-string", f->evidence);
 	if (lb_scan_visible(s, e)) {
 		lb_comp_add_file(r->c, e->path);
 		lb_pkgrec_seen_visible(r, e);

@@ -856,7 +856,7 @@ static void add_dep(struct lb_scan *s, struct lb_pkgrecs *st, const struct lb_en
 			}
 		}
 	}
-	lb_comp_add_evidence(r->c, LB_EV_METADATA, e->path, e->layer, "dep", NULL);
+	lb_comp_add_evidence(r->c, LB_EV_BINARY, e->path, e->layer, "dep", NULL);
 	place(s, r, e);
 	free(p);
 	free(v);
@@ -1017,7 +1017,7 @@ static void report(struct lb_scan *s, struct lb_pkgrecs *st, const struct lb_ent
 			memcpy(c->sha256, e->sha256, 32);
 			memcpy(c->sha1, e->sha1, 20);
 		}
-		lb_comp_add_evidence(r->c, LB_EV_METADATA, e->path, e->layer, "path", NULL);
+		lb_comp_add_evidence(r->c, LB_EV_BINARY, e->path, e->layer, "path", NULL);
 		if (lb_scan_visible(s, e))
 			lb_comp_add_file(r->c, e->path);
 		place(s, r, e);
@@ -1031,7 +1031,7 @@ static void report(struct lb_scan *s, struct lb_pkgrecs *st, const struct lb_ent
 			r->c->purl = lb_purl("golang", NULL, "stdlib", gov, NULL, 0);
 			lb_comp_add_prop(r->c, "go:version", b->goversion);
 		}
-		lb_comp_add_evidence(r->c, LB_EV_METADATA, e->path, e->layer, "go", NULL);
+		lb_comp_add_evidence(r->c, LB_EV_BINARY, e->path, e->layer, "go", NULL);
 		place(s, r, e);
 	}
 	free(name);

@@ -879,9 +879,9 @@ static void one_crate(struct lb_scan *s, struct lb_pkgrecs *st, const struct lb_
 	}
 	c = r->c;
 	/* a binary that lists a crate twice is one evidence entry */
-	if (!c->nev || c->ev[c->nev - 1].kind != LB_EV_METADATA || !c->ev[c->nev - 1].path ||
+	if (!c->nev || c->ev[c->nev - 1].kind != LB_EV_BINARY || !c->ev[c->nev - 1].path ||
 	    strcmp(c->ev[c->nev - 1].path, e->path) != 0 || c->ev[c->nev - 1].layer != e->layer)
-		lb_comp_add_evidence(c, LB_EV_METADATA, e->path, e->layer, ".dep-v0", NULL);
+		lb_comp_add_evidence(c, LB_EV_BINARY, e->path, e->layer, ".dep-v0", NULL);
 	set_kind(c, k->kind);
 	if (k->root && visible && (!c->nfiles || strcmp(c->files[c->nfiles - 1], e->path) != 0))
 		lb_comp_add_file(c, e->path);

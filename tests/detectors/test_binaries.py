@@ -209,7 +209,7 @@ def split_test(r, exe, bins, data):
     for c in sorted(bins, key=lambda c: c["name"]):
         for e in c["evidence"]:
             d = e["detail"] or ""
-            if e["kind"] != "metadata" or "\\x" in d or e["path"] not in data:
+            if e["kind"] != "binary" or "\\x" in d or e["path"] not in data:
                 continue
             at = data[e["path"]].find(d.encode())
             cut = (at // 512 + 1) * 512
@@ -240,7 +240,7 @@ def split_test(r, exe, bins, data):
 
 
 def d_of(c, path):
-    return [e["detail"] for e in c["evidence"] if e["path"] == path and e["kind"] == "metadata"][0]
+    return [e["detail"] for e in c["evidence"] if e["path"] == path and e["kind"] == "binary"][0]
 
 
 def main():
@@ -314,7 +314,7 @@ def main():
         r.check("%s: classifier %s" % (dst, cls), c["props"].get("binary:classifier") == cls, c["props"])
         r.check("%s: layer 2" % dst, c["introduced"] == 1 and c["last_changed"] == 1,
                 (c["introduced"], c["last_changed"]))
-        ev = [e for e in c["evidence"] if e["kind"] == "metadata" and e["path"] == dst]
+        ev = [e for e in c["evidence"] if e["kind"] == "binary" and e["path"] == dst]
         r.check("%s: evidence names the file, its layer and the string" % dst,
                 len(ev) == 1 and ev[0]["layer"] == 1 and ev[0]["field"] == "version-string" and
                 version.split("+")[0] in (ev[0]["detail"] or ""), c["evidence"])

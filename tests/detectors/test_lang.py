@@ -421,7 +421,7 @@ def java_reference(root):
 
 
 def metadata_paths(c):
-    return [e["path"] for e in c["evidence"] if e["kind"] == "metadata" and e["path"]]
+    return [e["path"] for e in c["evidence"] if e["kind"] in ("metadata", "binary") and e["path"]]
 
 
 def main():

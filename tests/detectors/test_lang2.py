@@ -439,7 +439,7 @@ def find_specs(root):
 
 
 def metadata_paths(c):
-    return [e["path"] for e in c["evidence"] if e["kind"] == "metadata" and e["path"]]
+    return [e["path"] for e in c["evidence"] if e["kind"] in ("metadata", "binary") and e["path"]]
 
 
 def check_ruby(r, m, ma, seen, ids, dpkg_purls):

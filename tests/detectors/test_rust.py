@@ -232,7 +232,7 @@ def expected(path):
 
 
 def metadata_paths(c):
-    return sorted(e["path"] for e in c["evidence"] if e["kind"] == "metadata")
+    return sorted(e["path"] for e in c["evidence"] if e["kind"] in ("metadata", "binary"))
 
 
 def main():

@@ -100,7 +100,7 @@ static void build_model(struct lb_model *m)
 	memset(c->sha1, 0x5a, 20);
 	memset(c->sha256, 0xa5, 32);
 	lb_comp_set_license(m, c, LB_LIC_DECLARED, "LicenseRef-Proprietary", LB_LIC_SPDX, ref_text, NULL);
-	lb_comp_add_evidence(c, LB_EV_METADATA, "/opt/tool", 2, NULL, "ELF executable");
+	lb_comp_add_evidence(c, LB_EV_BINARY, "/opt/tool", 2, "version-string", "tool 1.0");
 	c->introduced = 2;
 
 	/* not UTF-8, a control character, no layer */
@@ -327,6 +327,10 @@ static void test_emitters(const struct lb_model *m, const char *dir)
 			ok(strstr(a, "Free Software Foundation") != NULL, "%s: copyright text", all[i].e->name);
 			ok(strstr(a, "\xe9") == NULL || strstr(a, "\xc3\xa9") != NULL, "%s: no raw Latin-1 byte",
 			   all[i].e->name);
+			if (strstr(all[i].e->name, "cyclonedx"))
+				ok(strstr(a, "binary-analysis") && strstr(a, "manifest-analysis"),
+				   "%s: evidence read from an executable is binary analysis, from a database manifest analysis",
+				   all[i].e->name);
 			if (dir) {
 				char *path = lb_xasprintf("%s/synthetic%s.%s", dir, wf ? "-files" : "", all[i].ext);
 				FILE *f = fopen(path, "w");
