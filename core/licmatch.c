@@ -232,6 +232,11 @@ struct seg {
 	size_t mlen;
 };
 
+struct shpos {
+	uint64_t key;
+	uint32_t pos;                /* a position of the 3-gram in the template */
+};
+
 struct tmpl {
 	const struct lb_license_template *t;
 	uint32_t *ref;               /* words of the text (literal, optional, simple vars) */
@@ -240,6 +245,7 @@ struct tmpl {
 	int indexed;
 	uint8_t *opt;                /* per ref word: 1 when optional (<<beginOptional>>, a var's words) */
 	uint16_t *slot;              /* per ref position (nref + 1): words a var allows inserted before it */
+	struct shpos *sorted;        /* its 3-grams sorted (key, position); built on first use */
 };
 
 static struct {
@@ -790,11 +796,6 @@ static char *word_diff(const char *src, const struct tok *t, size_t a, size_t b,
 	return o.len ? lb_buf_detach(&o, NULL) : (lb_buf_release(&o), NULL);
 }
 
-struct shpos {
-	uint64_t key;
-	uint32_t pos;                /* a position of the 3-gram in the template */
-};
-
 static int cmp_shpos(const void *a, const void *b)
 {
 	const struct shpos *x = a, *y = b;
@@ -802,6 +803,31 @@ static int cmp_shpos(const void *a, const void *b)
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* A template's 3-grams sorted by key, then position: sorted once per
+ * process, not once per text (the sort was most of find_regions).  Threads
+ * may race to build it; the first to publish wins, the others free theirs. */
+static const struct shpos *tmpl_shingles(const struct tmpl *tp)
+{
+	struct tmpl *t = (struct tmpl *)tp;   /* only the lazily built cache is written */
+	struct shpos *sh = __atomic_load_n(&t->sorted, __ATOMIC_ACQUIRE), *expected = NULL;
+	size_t ns = 0;
+
+	if (sh)
+		return sh;
+	sh = lb_xmalloc((tp->nref > 2 ? tp->nref - 2 : 1) * sizeof(*sh));
+	for (size_t k = 0; k + 2 < tp->nref; k++) {
+		sh[ns].key = shingle(tp->ref + k);
+		sh[ns].pos = (uint32_t)k;
+		ns++;
+	}
+	qsort(sh, ns, sizeof(*sh), cmp_shpos);
+	if (!__atomic_compare_exchange_n(&t->sorted, &expected, sh, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		free(sh);
+		sh = expected;
+	}
+	return sh;
 }
 
 /*
@@ -815,19 +841,13 @@ static int cmp_shpos(const void *a, const void *b)
 static size_t find_regions(const struct toks *in, const uint64_t *insh, const uint32_t *hitpos, size_t nhit,
 			   const struct tmpl *tp, const struct cand *proto, struct cand *out)
 {
-	struct shpos *sh = lb_xmalloc((tp->nref > 2 ? tp->nref - 2 : 1) * sizeof(*sh));
-	size_t ns = 0, gap = tp->nref / 8 > 30 ? tp->nref / 8 : 30, nout = 0;
+	const struct shpos *sh = tmpl_shingles(tp);
+	size_t ns = tp->nref > 2 ? tp->nref - 2 : 0, gap = tp->nref / 8 > 30 ? tp->nref / 8 : 30, nout = 0;
 	size_t cur_a = 0, cur_last = 0, cur_hits = 0, maxlen = 3 * tp->nref + 60;
 	uint32_t last_pos = 0, pend_pos = 0;
 	size_t pend = 0, pend_i = 0;
 	int in_run = 0, restart = 0;
 
-	for (size_t k = 0; k + 2 < tp->nref; k++) {
-		sh[ns].key = shingle(tp->ref + k);
-		sh[ns].pos = (uint32_t)k;
-		ns++;
-	}
-	qsort(sh, ns, sizeof(*sh), cmp_shpos);
 	/* only the input positions whose 3-gram the template holds, and a
 	 * last round past the end to close the run */
 	for (size_t h = 0; h <= nhit; h++) {
@@ -913,7 +933,6 @@ static size_t find_regions(const struct toks *in, const uint64_t *insh, const ui
 		last_pos = hit->pos;
 		cur_hits++;
 	}
-	free(sh);
 	return nout;
 }
 
