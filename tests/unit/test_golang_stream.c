@@ -501,7 +501,7 @@ static void check_memory(void)
 
 int main(int argc, char **argv)
 {
-	char bin[4096], tmp[4096], gofmt[4096], goroot[4096] = "";
+	char bin[4096], tmp[4096], gofmt[4096 + 16], goroot[4096] = "";
 	char *envargv[] = { "go", "env", "GOROOT", NULL };
 	unsigned char *real, *s;
 	size_t reallen, sl, n;
