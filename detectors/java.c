@@ -731,6 +731,7 @@ struct jstream {
 	uint32_t crc;
 	uint64_t csize, usize, left;
 	int zip64, keep, sigskip;
+	int stored;                      /* stored, size in a descriptor: empty */
 	size_t kept_at;                  /* its local header in kept */
 	z_stream z;
 	int z_ready;
@@ -821,6 +822,14 @@ static void drop_entry(struct jstream *j, const char *what)
 	j->keep = 0;
 }
 
+static void desc_start(struct jstream *j)
+{
+	j->st = Z_DESC;
+	j->have = 0;
+	j->need = 4;
+	j->sigskip = -1;
+}
+
 /* The local header and name are read: what to do with the data. */
 static void begin_data(struct jstream *j)
 {
@@ -874,10 +883,18 @@ static void begin_data(struct jstream *j)
 	}
 	if (j->flags & 8) {
 		/* the size is in a descriptor after the data: only the end of a
-		 * deflate stream says where that is */
+		 * deflate stream says where that is; a stored entry is followed
+		 * only when empty (a directory written to a pipe): its descriptor
+		 * comes at once and says so */
+		if (j->method == 0 && !(j->flags & 1)) {
+			j->csize = j->usize = 0;
+			j->stored = 1;
+			desc_start(j);
+			return;
+		}
 		if (j->method != 8 || (j->flags & 1)) {
 			js_fail(j, "entry '%.200s' has its size after its data and is %s", j->name,
-				(j->flags & 1) ? "encrypted" : j->method == 0 ? "stored" : "compressed with an unknown method");
+				(j->flags & 1) ? "encrypted" : "compressed with an unknown method");
 			return;
 		}
 		if (!j->z_ready) {
@@ -968,10 +985,8 @@ static size_t inflate_some(struct jstream *j, const unsigned char *p, size_t n)
 	if (r == Z_STREAM_END) {
 		j->csize = j->z.total_in;
 		j->usize = j->z.total_out;
-		j->st = Z_DESC;
-		j->have = 0;
-		j->need = 4;
-		j->sigskip = -1;
+		j->stored = 0;
+		desc_start(j);
 	}
 	return used;
 }
@@ -1062,6 +1077,10 @@ static size_t js_step(struct jstream *j, const unsigned char *p, size_t n)
 			uint64_t cs = wide ? rd64(d + 4) : rd32(d + 4);
 			uint64_t us = wide ? rd64(d + 12) : rd32(d + 8);
 
+			if (j->stored && (cs || us || rd32(d))) {
+				js_fail(j, "entry '%.200s' has its size after its data and is stored", j->name);
+				return k;
+			}
 			if (cs != j->csize || us != j->usize) {
 				js_fail(j, "entry '%.200s': its data descriptor does not match its data", j->name);
 				return k;
