@@ -45,8 +45,9 @@ static int continues(const char *l, size_t n)
 		i++;
 	if (i == n)
 		return 0;
-	/* an indented or commented line in lower case: a wrapped holder */
-	if (i > 0 && islower((unsigned char)l[i]) && strncmp(l + i, "permission", 10) != 0)
+	/* an indented or commented line in lower case: a wrapped holder (the
+	 * line is not NUL-terminated: compare within it) */
+	if (i > 0 && islower((unsigned char)l[i]) && !(n - i >= 10 && memcmp(l + i, "permission", 10) == 0))
 		return 1;
 	for (; i < n; i++) {
 		if (isdigit((unsigned char)l[i]))
