@@ -11,7 +11,8 @@
  * stream (data descriptors after every entry, deflated, or stored, which
  * the stream cannot follow), with zip64 headers and descriptors; and with
  * the JDK's jar tool when it is installed (descriptors, as every jar built
- * with it).  A jar of 200 MB (random data, stored and deflated, with a
+ * with it); a "fat" jar of 30 nested jars, stored and deflated, larger
+ * than a summary may be.  A jar of 200 MB (random data, stored and deflated, with a
  * nested jar after it) streams from its file in 256 KiB chunks with
  * bounded memory, and is deleted after.
  */
@@ -36,8 +37,8 @@ extern const struct lb_detector lb_detector_java;
 extern char **environ;
 
 /* Writes the archives into the directory argv[1]; argv[2] "big" writes
- * big.jar only. */
-static const char gen_py[] =
+ * big.jar only.  In parts: C99 strings may be 4095 bytes long. */
+static const char *const gen_py[] = {
 	"import io, os, random, sys, zipfile\n"
 	"d = sys.argv[1]\n"
 	"rnd = random.Random(7)\n"
@@ -85,7 +86,17 @@ static const char gen_py[] =
 	"            for _ in range(20):\n"
 	"                f.write(os.urandom(1 << 20))\n"
 	"        z.writestr('lib/inner-0.9.jar', inner(zipfile.ZIP_DEFLATED))\n"
-	"    sys.exit(0)\n"
+	"    sys.exit(0)\n",
+	"with zipfile.ZipFile(os.path.join(d, 'fat.jar'), 'w') as z:\n"
+	"    z.writestr('META-INF/MANIFEST.MF', MF)\n"
+	"    for i in range(30):\n"
+	"        b = io.BytesIO()\n"
+	"        with zipfile.ZipFile(b, 'w', zipfile.ZIP_DEFLATED) as n:\n"
+	"            n.writestr('META-INF/maven/org.example/dep%d/pom.properties' % i,"
+	" b'groupId=org.example\\nartifactId=dep%d\\nversion=%d.0\\n' % (i, i))\n"
+	"            n.writestr('blob.bin', os.urandom(400000), zipfile.ZIP_STORED)\n"
+	"        z.writestr('BOOT-INF/lib/dep%d-%d.0.jar' % (i, i), b.getvalue(),"
+	" zipfile.ZIP_STORED if i % 2 else zipfile.ZIP_DEFLATED)\n"
 	"with zipfile.ZipFile(os.path.join(d, 'seekable.jar'), 'w') as z:\n"
 	"    fill(z, zipfile.ZIP_DEFLATED)\n"
 	"with open(os.path.join(d, 'descriptors.jar'), 'wb') as f:\n"
@@ -107,7 +118,27 @@ static const char gen_py[] =
 	"open(os.path.join(d, 'tree/META-INF/maven/org.example/demo/pom.properties'), 'wb').write("
 	"b'groupId=org.example\\nartifactId=demo\\nversion=1.2.3\\n')\n"
 	"open(os.path.join(d, 'tree/META-INF/maven/org.example/demo/pom.xml'), 'wb').write(POM)\n"
-	"open(os.path.join(d, 'tree.mf'), 'wb').write(MF)\n";
+	"open(os.path.join(d, 'tree.mf'), 'wb').write(MF)\n",
+};
+
+/* Writes gen_py to dir/gen.py; returns 0 or -1. */
+static int write_gen(const char *dir)
+{
+	char path[4096];
+	FILE *f;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/gen.py", dir);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	for (size_t i = 0; i < LB_ARRAY_SIZE(gen_py); i++)
+		if (fputs(gen_py[i], f) < 0)
+			rc = -1;
+	if (fclose(f) != 0)
+		rc = -1;
+	return rc;
+}
 
 /* Runs argv (PATH searched) in dir, stdout and stderr to /dev/null when
  * quiet.  Returns the exit status, or -1. */
@@ -232,21 +263,22 @@ static char *components(const char *path, const unsigned char *data, size_t len,
 }
 
 /* The summary of the whole archive read as before streaming: no note,
- * the archive. */
+ * 'W', the archive. */
 static unsigned char *whole(const unsigned char *data, size_t len, size_t *wlen)
 {
-	unsigned char *w = lb_xmalloc(len + 2);
+	unsigned char *w = lb_xmalloc(len + 3);
 
 	w[0] = w[1] = 0;
-	memcpy(w + 2, data, len);
-	*wlen = len + 2;
+	w[2] = 'W';
+	memcpy(w + 3, data, len);
+	*wlen = len + 3;
 	return w;
 }
 
 /* Checks one archive; how: FOLLOWED when the stream must have followed it
  * (the summary is a zip of a quarter of the archive's size at most),
- * REBUILT when its summary must only be another zip than the archive,
- * WHOLE when it must have kept it whole.  Returns the components as text
+ * REBUILT when it must have followed it whatever the size, WHOLE when it
+ * must have kept it whole.  Returns the components as text
  * (caller frees), or NULL. */
 enum { WHOLE, FOLLOWED, REBUILT };
 
@@ -289,14 +321,11 @@ static char *check_jar(const char *dir, const char *file, int how)
 		free(data);
 		return NULL;
 	}
-	if (how == FOLLOWED)
-		ok(flen < len / 4 && first[0] == 0 && first[1] == 0,
-		   "%s: followed, %zu bytes kept of %zu, no warning", file, flen, len);
-	else if (how == REBUILT)
-		ok(first[0] == 0 && first[1] == 0 && (flen != len + 2 || memcmp(first + 2, data, len) != 0),
+	if (how == FOLLOWED || how == REBUILT)
+		ok(flen > 3 && first[0] == 0 && first[1] == 0 && first[2] == 'S' && (how == REBUILT || flen < len / 4),
 		   "%s: followed, %zu bytes kept of %zu, no warning", file, flen, len);
 	else
-		ok(flen == len + 2 && memcmp(first + 2, data, len) == 0,
+		ok(flen == len + 3 && first[2] == 'W' && memcmp(first + 3, data, len) == 0,
 		   "%s: not followed, kept whole (%zu bytes)", file, len);
 	got = components(file, first, flen, sha256, sha1);
 	w = whole(data, len, &wlen);
@@ -331,7 +360,7 @@ static long status_kib(const char *key)
 
 static void check_big(const char *dir)
 {
-	char path[4096], *pyargv[] = { "python3", "-c", (char *)gen_py, (char *)dir, "big", NULL };
+	char path[4096], gen[4096], *pyargv[] = { "python3", gen, (char *)dir, "big", NULL };
 	static unsigned char buf[262144];
 	struct lb_entry e = { 0 };
 	unsigned char sha256[32] = { 3 }, sha1[20] = { 4 }, *s;
@@ -344,7 +373,8 @@ static void check_big(const char *dir)
 	int reset;
 
 	snprintf(path, sizeof(path), "%s/big.jar", dir);
-	if (run(pyargv, NULL) != 0 || stat(path, &sb) != 0)
+	snprintf(gen, sizeof(gen), "%s/gen.py", dir);
+	if (write_gen(dir) < 0 || run(pyargv, NULL) != 0 || stat(path, &sb) != 0)
 		sb.st_size = 0;
 	if (!ok(sb.st_size > (200 << 20), "big.jar: written (%lld bytes)", (long long)sb.st_size))
 		return;
@@ -367,7 +397,7 @@ static void check_big(const char *dir)
 		fclose(f);
 	s = lb_detector_java.stream_end(ctx, &sl);
 	peak = status_kib("VmHWM");
-	ok(total == (size_t)sb.st_size && s && sl < (64 << 10) && s[0] == 0 && s[1] == 0,
+	ok(total == (size_t)sb.st_size && s && sl < (64 << 10) && s[0] == 0 && s[1] == 0 && s[2] == 'S',
 	   "big.jar: %zu bytes streamed in 256 KiB chunks, %zu bytes of summary", total, sl);
 	if (reset)
 		ok(rss > 0 && peak > 0 && peak - rss < 4 * 1024,
@@ -420,7 +450,7 @@ static void check_garbage(void)
 
 int main(int argc, char **argv)
 {
-	char *pyargv[] = { "python3", "-c", (char *)gen_py, NULL, NULL };
+	char gen[4096], *pyargv[] = { "python3", gen, NULL, NULL };
 	char *c;
 
 	if (argc != 2) {
@@ -431,8 +461,9 @@ int main(int argc, char **argv)
 	/* first: the peak RSS is still that of a small process */
 	check_big(argv[1]);
 	check_garbage();
-	pyargv[3] = argv[1];
-	if (!ok(run(pyargv, NULL) == 0, "python's zipfile writes the archives"))
+	snprintf(gen, sizeof(gen), "%s/gen.py", argv[1]);
+	pyargv[2] = argv[1];
+	if (!ok(write_gen(argv[1]) == 0 && run(pyargv, NULL) == 0, "python's zipfile writes the archives"))
 		return done_testing();
 
 	c = check_jar(argv[1], "seekable.jar", FOLLOWED);
@@ -448,6 +479,19 @@ int main(int argc, char **argv)
 	c = check_jar(argv[1], "zip64.jar", REBUILT);      /* too small to be much smaller */
 	ok(c && strstr(c, "purl=pkg:maven/org.example/demo@1.2.3\n") && strstr(c, "homepage=https://example.org/demo\n"),
 	   "zip64.jar: zip64 headers and descriptors, the manifest read");
+	free(c);
+	c = check_jar(argv[1], "fat.jar", FOLLOWED);
+	{
+		int all = c && !strstr(c, "warning=");
+
+		for (int i = 0; i < 30 && all; i++) {
+			char purl[128];
+
+			snprintf(purl, sizeof(purl), "purl=pkg:maven/org.example/dep%d@%d.0\n", i, i);
+			all = strstr(c, purl) != NULL;
+		}
+		ok(all, "fat.jar: its 30 nested jars of 400 KB (12 MB, more than a summary holds) are all read");
+	}
 	free(c);
 	c = check_jar(argv[1], "stored.jar", WHOLE);
 	free(c);
