@@ -45,11 +45,11 @@
  *    is checked against what was inflated.
  *  - What the stream cannot follow (a non-empty stored entry, an encrypted
  *    one or one of another method with a descriptor, a damaged deflate
- *    stream, bytes that are no zip header, e.g. the launcher script of an
- *    "executable" jar, an archive cut short): an archive of at most
- *    KEEP_MAX is copied whole as it streams by (dropped once followed: one
- *    such copy per walker thread at a time) and read as before; a larger
- *    one is not analysed, with a warning saying why.
+ *    stream, bytes that are no zip header, but for up to PREFIX_MAX before
+ *    the first entry: the launcher script of an "executable" jar; an
+ *    archive cut short): an archive of at most KEEP_MAX is copied whole as
+ *    it streams by (dropped once followed) and read as before; a larger one
+ *    is not analysed, with a warning saying why.
  *  - A nested archive (stored, or deflated: inflated as it goes by) is
  *    streamed the same way into a stream of its own, up to MAX_DEPTH deep,
  *    and its SHA-256 and SHA-1 computed on the way: the kept entry is its
@@ -782,12 +782,15 @@ static void read_archive(struct ctx *x, const unsigned char *data, size_t len, c
 #define SIG_END64 0x06064b50u
 #define SIG_DESC 0x08074b50u
 
-enum { Z_SIG, Z_HEAD, Z_NAME, Z_EXTRA, Z_COPY, Z_INFLATE, Z_DESC, Z_END, Z_FAIL };
+#define PREFIX_MAX ((uint64_t)1 << 20)   /* bytes before the first entry */
+
+enum { Z_SIG, Z_PREFIX, Z_HEAD, Z_NAME, Z_EXTRA, Z_COPY, Z_INFLATE, Z_DESC, Z_END, Z_FAIL };
 
 struct jstream {
 	int st;
 	size_t have, need;               /* bytes of the current field read / wanted */
 	uint64_t pos;                    /* bytes of the archive seen */
+	uint32_t win;                    /* the last 4 bytes of a prefix */
 	unsigned char hdr[30];
 	unsigned char desc[24];
 	unsigned char extra[65535];
@@ -1186,7 +1189,28 @@ static size_t js_step(struct jstream *j, const unsigned char *p, size_t n)
 			j->st = Z_END;
 			break;
 		default:
+			if (j->pos + k == 4 && j->depth == 0) {
+				/* a launcher script before the zip ("executable" jars) */
+				j->win = rd32(j->hdr);
+				j->st = Z_PREFIX;
+				break;
+			}
 			js_fail(j, "no zip entry at byte %llu", (unsigned long long)(j->pos + k - 4));
+		}
+		return k;
+	case Z_PREFIX:
+		for (k = 0; k < n && j->win != SIG_LOCAL; k++) {
+			if (j->pos + k >= PREFIX_MAX) {
+				js_fail(j, "no zip entry in the first %llu KiB", (unsigned long long)(PREFIX_MAX >> 10));
+				return n;
+			}
+			j->win = j->win >> 8 | (uint32_t)p[k] << 24;
+		}
+		if (j->win == SIG_LOCAL) {
+			wr32(j->hdr, SIG_LOCAL);
+			j->have = 4;
+			j->need = 30;
+			j->st = Z_HEAD;
 		}
 		return k;
 	case Z_HEAD:

@@ -12,7 +12,8 @@
  * the stream cannot follow), with zip64 headers and descriptors; and with
  * the JDK's jar tool when it is installed (descriptors, as every jar built
  * with it); a "fat" jar of 30 nested jars, stored and deflated, larger
- * than a summary may be.  A jar of 200 MB (random data, stored and deflated, with a
+ * than a summary may be; an "executable" jar, a launcher script before the
+ * zip.  A jar of 200 MB (random data, stored and deflated, with a
  * nested jar after it) streams from its file in 256 KiB chunks with
  * bounded memory, and is deleted after.
  */
@@ -99,6 +100,10 @@ static const char *const gen_py[] = {
 	" zipfile.ZIP_STORED if i % 2 else zipfile.ZIP_DEFLATED)\n"
 	"with zipfile.ZipFile(os.path.join(d, 'seekable.jar'), 'w') as z:\n"
 	"    fill(z, zipfile.ZIP_DEFLATED)\n"
+	"with open(os.path.join(d, 'exec.jar'), 'wb') as f:\n"
+	"    f.write(b'#!/bin/sh\\nexec java -jar \"$0\" \"$@\"\\n' + b'# launcher\\n' * 800)\n"
+	"    with zipfile.ZipFile(f, 'w', zipfile.ZIP_DEFLATED) as z:\n"
+	"        fill(z, zipfile.ZIP_DEFLATED)\n"
 	"with open(os.path.join(d, 'descriptors.jar'), 'wb') as f:\n"
 	"    with zipfile.ZipFile(Pipe(f), 'w') as z:\n"
 	"        fill(z, zipfile.ZIP_DEFLATED, False)\n"
@@ -441,7 +446,8 @@ static void check_garbage(void)
 	e.size = len;
 	s = summary(&e, g, len, 4096, &sl);
 	comps = s ? components("garbage.jar", s, sl, sha256, sha1) : NULL;
-	ok(comps && strstr(comps, "warning='garbage.jar': not analysed: no zip entry at byte 0") && !strstr(comps, "name="),
+	ok(comps && strstr(comps, "warning='garbage.jar': not analysed: no zip entry in the first 1024 KiB") &&
+	   !strstr(comps, "name="),
 	   "9 MiB that are no zip: not analysed, a warning says why");
 	free(comps);
 	free(s);
@@ -470,6 +476,9 @@ int main(int argc, char **argv)
 	ok(c && strstr(c, "purl=pkg:maven/org.example/demo@1.2.3\n") && strstr(c, "declared=Apache-2.0\n") &&
 	   strstr(c, "purl=pkg:maven/com.shaded/lib@4\n") && strstr(c, "purl=pkg:maven/org.example/inner@0.9\n"),
 	   "seekable.jar: its own, shaded and nested packages, and the pom.xml license");
+	free(c);
+	c = check_jar(argv[1], "exec.jar", FOLLOWED);
+	ok(c && strstr(c, "purl=pkg:maven/org.example/demo@1.2.3\n"), "exec.jar: read after its launcher script");
 	free(c);
 	c = check_jar(argv[1], "descriptors.jar", FOLLOWED);
 	ok(c && strstr(c, "purl=pkg:maven/org.example/demo@1.2.3\n") && strstr(c, "declared=Apache-2.0\n") &&
