@@ -9,13 +9,14 @@
  * The archives are written here (WORKDIR, the first argument) with
  * python's zipfile: to a file (sizes in the local headers), to a pipe-like
  * stream (data descriptors after every entry, deflated, or stored, which
- * the stream cannot follow), with zip64 headers and descriptors; and with
- * the JDK's jar tool when it is installed (descriptors, as every jar built
+ * the stream cannot follow), with zip64 headers and descriptors; with the
+ * JDK's jar tool when it is installed (descriptors, as every jar built
  * with it); a "fat" jar of 30 nested jars, stored and deflated, larger
- * than a summary may be; an "executable" jar, a launcher script before the
- * zip.  A jar of 200 MB (random data, stored and deflated, with a
- * nested jar after it) streams from its file in 256 KiB chunks with
- * bounded memory, and is deleted after.
+ * than a summary may be; an "executable" jar, a launcher script before
+ * the zip; a "bomb", 640 MiB of zeros in 640 KB with a descriptor.  A jar
+ * of 200 MB (random data, stored and deflated, with a nested jar after
+ * it) streams from its file in 256 KiB chunks with bounded memory, and is
+ * deleted after.
  */
 #include <fcntl.h>
 #include <spawn.h>
@@ -113,6 +114,12 @@ static const char *const gen_py[] = {
 	"                        ('META-INF/maven/org.example/demo/pom.properties', b'groupId=org.example\\nartifactId=demo\\nversion=1.2.3\\n')):\n"
 	"            with z.open(n, 'w', force_zip64=True) as e:\n"
 	"                e.write(data)\n"
+	"with open(os.path.join(d, 'bomb.jar'), 'wb') as f:\n"
+	"    with zipfile.ZipFile(Pipe(f), 'w', zipfile.ZIP_DEFLATED) as z:\n"
+	"        z.writestr('META-INF/maven/org.example/demo/pom.properties', b'groupId=org.example\\nartifactId=demo\\nversion=1.2.3\\n')\n"
+	"        with z.open('zeros.bin', 'w', force_zip64=True) as e:\n"
+	"            for _ in range(640):\n"
+	"                e.write(bytes(1 << 20))\n"
 	"with open(os.path.join(d, 'stored.jar'), 'wb') as f:\n"
 	"    with zipfile.ZipFile(Pipe(f), 'w', zipfile.ZIP_STORED) as z:\n"
 	"        fill(z, zipfile.ZIP_STORED)\n"
@@ -501,6 +508,11 @@ int main(int argc, char **argv)
 		}
 		ok(all, "fat.jar: its 30 nested jars of 400 KB (12 MB, more than a summary holds) are all read");
 	}
+	free(c);
+	/* 640 MiB of zeros with a descriptor: not inflated past 512 MiB + 32
+	 * times its size, read whole */
+	c = check_jar(argv[1], "bomb.jar", WHOLE);
+	ok(c && strstr(c, "purl=pkg:maven/org.example/demo@1.2.3\n"), "bomb.jar: read whole");
 	free(c);
 	c = check_jar(argv[1], "stored.jar", WHOLE);
 	free(c);
