@@ -152,8 +152,8 @@ static int write_gen(const char *dir)
 	return rc;
 }
 
-/* Runs argv (PATH searched) in dir, stdout and stderr to /dev/null when
- * quiet.  Returns the exit status, or -1. */
+/* Runs argv (PATH searched) in dir (NULL: here).  Returns the exit
+ * status, or -1. */
 static int run(char *const argv[], const char *dir)
 {
 	posix_spawn_file_actions_t fa;
