@@ -68,7 +68,9 @@
  * `scan -j 1` took 1.24, 1.28, 1.28 s of user time before and 1.28, 1.29,
  * 1.29 s after (inflating the entries with descriptors costs about what
  * libarchive's reading of every central directory entry of the whole jars
- * saves), peak RSS 84 MB before, 61 MB after.  As that is within the
+ * saves), peak RSS 84 MB before, 61 MB after; an image of one 68 MB war
+ * of 100 deflated jars: the same SBOM, 0.20-0.22 s of user time before
+ * and after, peak RSS 143 MB before, 12 MB after.  As that is within the
  * noise, every archive is streamed, whatever its size: keeping small ones
  * whole would save no time and make memory grow with their number.
  */
