@@ -43,13 +43,17 @@
  *    inflated into a scratch buffer to find that end, then the descriptor
  *    (signature optional; 64-bit sizes after a zip64 header, or past 4 GiB)
  *    is checked against what was inflated.
- *  - What the stream cannot follow (a non-empty stored entry, an encrypted
- *    one or one of another method with a descriptor, a damaged deflate
- *    stream, bytes that are no zip header, but for up to PREFIX_MAX before
- *    the first entry: the launcher script of an "executable" jar; an
- *    archive cut short): an archive of at most KEEP_MAX is copied whole as
- *    it streams by (dropped once followed) and read as before; a larger one
- *    is not analysed, with a warning saying why.
+ *  - A stored entry with a descriptor (python's zipfile writing to a pipe)
+ *    ends at the first descriptor signature followed by the CRC-32 and the
+ *    sizes of the bytes before it (scan_stored()).
+ *  - What the stream cannot follow (a stored entry whose descriptor has no
+ *    signature, an encrypted entry or one of another method with a
+ *    descriptor, a damaged deflate stream, bytes that are no zip header,
+ *    but for up to PREFIX_MAX before the first entry: the launcher script
+ *    of an "executable" jar; an archive cut short): an archive of at most
+ *    KEEP_MAX is copied whole as it streams by (dropped once followed) and
+ *    read as before; a larger one is not analysed, with a warning saying
+ *    why.
  *  - A nested archive (stored, or deflated: inflated as it goes by) is
  *    streamed the same way into a stream of its own, up to MAX_DEPTH deep,
  *    and its SHA-256 and SHA-1 computed on the way: the kept entry is its
@@ -60,8 +64,6 @@
  *    times the bytes seen, which lets a zip bomb go (an 86 MB jar written
  *    with data descriptors, 240 MB inflated, takes 0.48 s of CPU to
  *    follow): past either, the stream gives up as below.
- *  - An empty stored entry with a descriptor (a directory written to a
- *    pipe) is followed: its descriptor comes at once and says 0 bytes.
  * Measured on the bench's mixed image (83 Debian jars, 23 MB, 13 of them
  * with data descriptors; docs/internals/performance.md, "Memory"): 177 KB
  * kept instead of 23 MB, all 83 followed, the same components; a full
@@ -790,7 +792,7 @@ static void read_archive(struct ctx *x, const unsigned char *data, size_t len, c
 #define PREFIX_MAX ((uint64_t)1 << 20)   /* bytes before the first entry */
 #define FIND_RATIO 32                    /* inflated to find ends per byte seen, past BUDGET */
 
-enum { Z_SIG, Z_PREFIX, Z_HEAD, Z_NAME, Z_EXTRA, Z_COPY, Z_INFLATE, Z_DESC, Z_END, Z_FAIL };
+enum { Z_SIG, Z_PREFIX, Z_HEAD, Z_NAME, Z_EXTRA, Z_COPY, Z_INFLATE, Z_DESC, Z_SCAN, Z_END, Z_FAIL };
 
 struct jstream {
 	int st;
@@ -806,7 +808,12 @@ struct jstream {
 	uint32_t crc;
 	uint64_t csize, usize, left;
 	int zip64, keep, sigskip;
-	int stored;                      /* stored, size in a descriptor: empty */
+	/* a stored entry with a descriptor: its bytes so far, their CRC, and
+	 * those that may start the descriptor */
+	uint64_t count;
+	uint32_t run_crc;
+	unsigned char pend[24];
+	size_t npend;
 	size_t kept_at;                  /* its local header in kept */
 	z_stream z;
 	int z_ready;
@@ -1034,13 +1041,14 @@ static void begin_data(struct jstream *j)
 	}
 	if (j->flags & 8) {
 		/* the size is in a descriptor after the data: only the end of a
-		 * deflate stream says where that is; a stored entry is followed
-		 * only when empty (a directory written to a pipe): its descriptor
-		 * comes at once and says so */
+		 * deflate stream says where that is; the end of a stored entry is
+		 * the first descriptor signature whose CRC and sizes are those of
+		 * the bytes before it (scan_stored()) */
 		if (j->method == 0 && !(j->flags & 1)) {
-			j->csize = j->usize = 0;
-			j->stored = 1;
-			desc_start(j);
+			j->count = 0;
+			j->run_crc = 0;
+			j->npend = 0;
+			j->st = Z_SCAN;
 			return;
 		}
 		if (j->method != 8 || (j->flags & 1)) {
@@ -1180,10 +1188,70 @@ static size_t inflate_some(struct jstream *j, const unsigned char *p, size_t n)
 		}
 		j->csize = j->z.total_in;
 		j->usize = j->z.total_out;
-		j->stored = 0;
 		desc_start(j);
 	}
 	return used;
+}
+
+/* Bytes of a stored entry with a descriptor, known to be data. */
+static void commit(struct jstream *j, const unsigned char *p, size_t n)
+{
+	if (!n)
+		return;
+	j->run_crc = (uint32_t)crc32(j->run_crc, p, (uInt)n);
+	j->count += n;
+	if (j->nested == 1)
+		feed_child(j, p, n);
+	else if (j->keep && !j->nested && (lb_buf_add(&j->kept, p, n) < 0 || !keep_room(j)))
+		drop_entry(j, "larger than what is kept of a streamed archive");
+}
+
+/* Moves what follows the first byte of pend up to the next 'P' to the
+ * data, after that byte: pend then starts at a 'P', or is empty. */
+static void pend_shift(struct jstream *j)
+{
+	const unsigned char *q = j->npend > 1 ? memchr(j->pend + 1, 'P', j->npend - 1) : NULL;
+	size_t keep = q ? j->npend - (size_t)(q - j->pend) : 0;
+
+	commit(j, j->pend, j->npend - keep);
+	memmove(j->pend, j->pend + j->npend - keep, keep);
+	j->npend = keep;
+}
+
+/*
+ * A stored entry with a descriptor: its data ends at the first "PK\7\8"
+ * followed by the CRC-32 and the sizes (64-bit after a zip64 header) of
+ * the bytes before it.  A lookalike inside the data fails the CRC.
+ * Example: "abPK\7\8" + crc("ab") + 2 + 2 ends the data "ab".
+ */
+static size_t scan_stored(struct jstream *j, const unsigned char *p, size_t n)
+{
+	size_t need = j->zip64 || j->count >= 0xffffffffu ? 24 : 16, k;
+
+	if (!j->npend) {
+		const unsigned char *q = memchr(p, 'P', n);
+
+		k = q ? (size_t)(q - p) : n;
+		commit(j, p, k);
+		if (q && j->st == Z_SCAN)
+			j->pend[j->npend++] = p[k++];
+		return k;
+	}
+	k = need - j->npend < n ? need - j->npend : n;
+	memcpy(j->pend + j->npend, p, k);
+	j->npend += k;
+	if (j->npend < need)
+		return k;
+	if (rd32(j->pend) == SIG_DESC && rd32(j->pend + 4) == j->run_crc &&
+	    (need == 24 ? rd64(j->pend + 8) == j->count && rd64(j->pend + 16) == j->count
+			: rd32(j->pend + 8) == j->count && rd32(j->pend + 12) == j->count)) {
+		j->crc = j->run_crc;
+		j->csize = j->usize = j->count;
+		entry_done(j);
+		return k;
+	}
+	pend_shift(j);
+	return k;
 }
 
 /* One step of the parser over p[0..n): returns the bytes used (0 only
@@ -1280,6 +1348,8 @@ static size_t js_step(struct jstream *j, const unsigned char *p, size_t n)
 		return k;
 	case Z_INFLATE:
 		return inflate_some(j, p, n);
+	case Z_SCAN:
+		return scan_stored(j, p, n);
 	case Z_DESC:
 		k = take(j, j->desc, sizeof(j->desc), p, n);
 		if (j->have < j->need)
@@ -1297,10 +1367,6 @@ static size_t js_step(struct jstream *j, const unsigned char *p, size_t n)
 			uint64_t cs = wide ? rd64(d + 4) : rd32(d + 4);
 			uint64_t us = wide ? rd64(d + 12) : rd32(d + 8);
 
-			if (j->stored && (cs || us || rd32(d))) {
-				js_fail(j, "entry '%.200s' has its size after its data and is stored", j->name);
-				return k;
-			}
 			if (cs != j->csize || us != j->usize) {
 				js_fail(j, "entry '%.200s': its data descriptor does not match its data", j->name);
 				return k;
