@@ -2,14 +2,17 @@
 /*
  * libFuzzer target for the streaming detectors (detector.h,
  * LB_WANT_STREAM): the Go build info reader (detectors/golang.c), the
- * cargo-auditable reader (detectors/rust.c) and the version-string
- * classifiers (detectors/binaries.c).  They read executables from an
- * image chunk by chunk, so the input is cut into chunks of varying sizes,
+ * cargo-auditable reader (detectors/rust.c), the version-string
+ * classifiers (detectors/binaries.c) and the Java archive reader
+ * (detectors/java.c, a push parser of zip local headers).  They read
+ * files from an image chunk by chunk, so the input is cut into chunks of
+ * varying sizes,
  * and the summary each leaves goes through its scan() and finish() on a
  * one-layer scan, as the walker and lb_scan_run() would do.
  *
- * Input: byte 0 picks the detector and the file's name (the binaries
- * detector chooses its patterns by name); byte 1 seeds the chunk sizes;
+ * Input: byte 0 picks the detector and the file's name (240 and above: a
+ * jar; below, the other three in turn, and the binaries detector chooses
+ * its patterns by the name); byte 1 seeds the chunk sizes;
  * the rest is the file.  Checks: no crash, no leak, a summary within its
  * cap, and the same summary whatever the chunk sizes (streaming must not
  * depend on where reads end).
@@ -30,6 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 extern const struct lb_detector lb_detector_golang;
 extern const struct lb_detector lb_detector_rust;
 extern const struct lb_detector lb_detector_binaries;
+extern const struct lb_detector lb_detector_java;
 
 static const char *const names[] = {
 	"/usr/local/bin/app", "/usr/lib/libapp.so.1", "/usr/local/bin/openssl",
@@ -77,13 +81,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
-	d = data[0] % 3 == 0 ? &lb_detector_golang : data[0] % 3 == 1 ? &lb_detector_rust : &lb_detector_binaries;
+	if (data[0] >= 240)
+		d = &lb_detector_java;
+	else
+		d = data[0] % 3 == 0 ? &lb_detector_golang : data[0] % 3 == 1 ? &lb_detector_rust : &lb_detector_binaries;
 
 	lb_layer_init(&l, 0);
 	l.entries = lb_xcalloc(1, sizeof(*l.entries));
 	l.cap = l.nentries = 1;
 	e = &l.entries[0];
-	e->path = names[(data[0] / 3) % (sizeof(names) / sizeof(names[0]))];
+	e->path = data[0] >= 240 ? "/app/lib/app.jar" : names[(data[0] / 3) % (sizeof(names) / sizeof(names[0]))];
 	e->type = LB_FT_FILE;
 	e->mode = 0755;
 	e->size = size - 2;
