@@ -457,3 +457,22 @@ int lb_json_depth_ok(const char *p, size_t len, int max)
 	}
 	return 1;
 }
+
+int lb_magic_is_elf(const char *magic)
+{
+	return magic && (strcmp(magic, "application/x-executable") == 0 ||
+			 strcmp(magic, "application/x-pie-executable") == 0 ||
+			 strcmp(magic, "application/x-sharedlib") == 0);
+}
+
+int lb_elf_has_go_note(const unsigned char *p, size_t n)
+{
+	static const unsigned char name[4] = { 'G', 'o', 0, 0 };
+
+	/* namesz 4, descsz, type 4, then "Go\0\0", 4-byte aligned */
+	for (size_t i = 0; p && i + 16 <= n; i += 4)
+		if (memcmp(p + i + 12, name, 4) == 0 && p[i] == 4 && !p[i + 1] && !p[i + 2] && !p[i + 3] &&
+		    p[i + 8] == 4 && !p[i + 9] && !p[i + 10] && !p[i + 11])
+			return 1;
+	return 0;
+}

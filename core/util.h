@@ -110,4 +110,13 @@ int lb_str_has_prefix(const char *s, const char *prefix);
 int lb_json_depth_ok(const char *s, size_t len, int max);
 int lb_str_has_suffix(const char *s, const char *suffix);
 
+/* ---- executables ---- */
+/* 1 when libmagic's MIME type names an ELF executable, PIE or shared
+ * object: the files the streaming detectors of executables read. */
+int lb_magic_is_elf(const char *magic);
+/* 1 when the first bytes of an ELF file (p[0..n), the walker's 4 KiB
+ * head) hold the note "Go" of type 4 (NT_GO_BUILDID) that the Go linker
+ * puts right after the program headers: a Go binary. */
+int lb_elf_has_go_note(const unsigned char *p, size_t n);
+
 #endif

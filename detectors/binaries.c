@@ -236,11 +236,7 @@ static int wants(const struct lb_entry *e)
 		return LB_WANT_NO;
 	if (!e->magic)
 		return LB_WANT_SNIFF;
-	if (strcmp(e->magic, "application/x-executable") != 0 &&
-	    strcmp(e->magic, "application/x-pie-executable") != 0 &&
-	    strcmp(e->magic, "application/x-sharedlib") != 0)
-		return LB_WANT_NO;
-	return LB_WANT_STREAM;
+	return lb_magic_is_elf(e->magic) ? LB_WANT_STREAM : LB_WANT_NO;
 }
 
 /* ---- streaming ---- */

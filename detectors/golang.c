@@ -55,34 +55,16 @@ static const unsigned char info_end[16] = {
 	0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72, 0x00, 0x82, 0x42, 0x10, 0x41, 0x16, 0xd8, 0xf2
 };
 
-/*
- * The Go linker puts the ELF note "Go" (type 4, NT_GO_BUILDID) right
- * after the program headers, inside the first 4 KiB the walker sniffs:
- * only binaries that hold it are streamed, not every executable of the
- * image.  The note header is namesz 4, descsz, type 4, then "Go\0\0".
- */
-static int has_go_note(const unsigned char *p, size_t n)
-{
-	static const unsigned char name[4] = { 'G', 'o', 0, 0 };
-
-	for (size_t i = 0; i + 16 <= n; i += 4)
-		if (memcmp(p + i + 12, name, 4) == 0 && p[i] == 4 && p[i + 1] == 0 && p[i + 2] == 0 &&
-		    p[i + 3] == 0 && p[i + 8] == 4 && p[i + 9] == 0 && p[i + 10] == 0 && p[i + 11] == 0)
-			return 1;
-	return 0;
-}
-
 static int wants(const struct lb_entry *e)
 {
 	if (e->type != LB_FT_FILE || !(e->mode & 0111) || e->size < MIN_SIZE)
 		return LB_WANT_NO;
 	if (!e->magic)
 		return LB_WANT_SNIFF;
-	if (strcmp(e->magic, "application/x-executable") != 0 &&
-	    strcmp(e->magic, "application/x-pie-executable") != 0 &&
-	    strcmp(e->magic, "application/x-sharedlib") != 0)
+	/* only binaries with the Go note (in the 4 KiB head) are streamed */
+	if (!lb_magic_is_elf(e->magic))
 		return LB_WANT_NO;
-	return e->data && has_go_note(e->data, e->data_len) ? LB_WANT_STREAM : LB_WANT_NO;
+	return e->data && lb_elf_has_go_note(e->data, e->data_len) ? LB_WANT_STREAM : LB_WANT_NO;
 }
 
 /* ---- stream ----

@@ -77,23 +77,6 @@ static const char *const skip_dirs[] = {
 	"/share/cargo/registry/",
 };
 
-/*
- * The Go linker's ELF note "Go" (type 4) right after the program headers,
- * in the first 4 KiB: a Go binary never holds .dep-v0 (golang.c reads
- * it), so streaming it would be wasted time.  Note header: namesz 4,
- * descsz, type 4, then "Go\0\0".
- */
-static int has_go_note(const unsigned char *p, size_t n)
-{
-	static const unsigned char name[4] = { 'G', 'o', 0, 0 };
-
-	for (size_t i = 0; i + 16 <= n; i += 4)
-		if (memcmp(p + i + 12, name, 4) == 0 && p[i] == 4 && !p[i + 1] && !p[i + 2] && !p[i + 3] &&
-		    p[i + 8] == 4 && !p[i + 9] && !p[i + 10] && !p[i + 11])
-			return 1;
-	return 0;
-}
-
 static int is_lock(const char *path)
 {
 	return lb_str_has_suffix(path, "/Cargo.lock");
@@ -124,11 +107,10 @@ static int wants(const struct lb_entry *e)
 		return LB_WANT_NO;
 	if (!e->magic)
 		return LB_WANT_SNIFF;
-	if (strcmp(e->magic, "application/x-executable") != 0 &&
-	    strcmp(e->magic, "application/x-pie-executable") != 0 &&
-	    strcmp(e->magic, "application/x-sharedlib") != 0)
+	/* a Go binary never holds .dep-v0: not streamed for nothing */
+	if (!lb_magic_is_elf(e->magic))
 		return LB_WANT_NO;
-	return e->data && has_go_note(e->data, e->data_len) ? LB_WANT_NO : LB_WANT_STREAM;
+	return e->data && lb_elf_has_go_note(e->data, e->data_len) ? LB_WANT_NO : LB_WANT_STREAM;
 }
 
 /* ---- stream: finding .dep-v0 by its content ---- */
