@@ -28,12 +28,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define LB_CLANG_ASAN 1
-#endif
-#endif
 #include "detector.h"
+#include "rss.h"
 #include "tap.h"
 #include "util.h"
 
@@ -447,22 +443,6 @@ static void check_synthetic(const unsigned char *real, size_t reallen)
 
 /* ---- bounded memory ---- */
 
-/* A line "Key:   N kB" of /proc/self/status, in KiB; -1 if missing. */
-static long status_kib(const char *key)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long v = -1;
-	size_t kl = strlen(key);
-
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, key, kl) == 0 && line[kl] == ':')
-			v = strtol(line + kl + 1, NULL, 10);
-	if (f)
-		fclose(f);
-	return v;
-}
-
 static void check_memory(void)
 {
 	const size_t total = (size_t)128 << 20, chunk = (size_t)1 << 20;
@@ -472,7 +452,7 @@ static void check_memory(void)
 	long rss, peak;
 	void *ctx;
 	size_t sl;
-	FILE *f;
+	int reset;
 
 	/* every 4 KiB: a version-like text and a module info that never ends */
 	memset(buf, 'a', chunk);
@@ -480,20 +460,8 @@ static void check_memory(void)
 		memcpy(buf + i, "go1.21.0", 8);
 		memcpy(buf + i + 100, info_start, 16);
 	}
-	/* the peak RSS (VmHWM) back to the current RSS: "5" to clear_refs.
-	 * AddressSanitizer keeps freed memory in quarantine: no RSS figure
-	 * means anything there (the CI's sanitizer pass). */
-#if defined(__SANITIZE_ADDRESS__) || defined(LB_CLANG_ASAN)
-	f = NULL;
-	printf("# skip the memory check: AddressSanitizer holds freed memory\n");
-#else
-	f = fopen("/proc/self/clear_refs", "w");
-	if (!f || fputs("5", f) < 0 || fclose(f) != 0) {
-		printf("# skip the memory check: cannot reset the peak RSS\n");
-		f = NULL;
-	}
-#endif
-	rss = status_kib("VmRSS");
+	reset = rss_reset_peak();
+	rss = rss_status_kib("VmRSS");
 	e.path = "/x";
 	e.size = total;
 	ctx = lb_detector_golang.stream_begin(&e);
@@ -501,9 +469,9 @@ static void check_memory(void)
 	for (size_t o = S_LEN; o < total; o += chunk)
 		lb_detector_golang.stream_data(ctx, buf, chunk);
 	s = lb_detector_golang.stream_end(ctx, &sl);
-	peak = status_kib("VmHWM");
+	peak = rss_status_kib("VmHWM");
 	ok(s && s[0] == 'E', "128 MiB of hostile bytes: only the damaged blob is reported");
-	if (f)
+	if (reset)
 		ok(rss > 0 && peak > 0 && peak - rss < 8 * 1024,
 		   "128 MiB of hostile bytes: RSS %ld KiB before, peak %ld KiB (< 8 MiB more)", rss, peak);
 	free(s);

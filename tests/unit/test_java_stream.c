@@ -30,15 +30,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define LB_CLANG_ASAN 1
-#endif
-#endif
 #include "detector.h"
 #include "layer.h"
 #include "scan.h"
 #include "squash.h"
+#include "rss.h"
 #include "tap.h"
 #include "util.h"
 
@@ -363,22 +359,6 @@ static char *check_jar(const char *dir, const char *file, int how)
 
 /* ---- bounded memory ---- */
 
-/* A line "Key:   N kB" of /proc/self/status, in KiB; -1 if missing. */
-static long status_kib(const char *key)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long v = -1;
-	size_t kl = strlen(key);
-
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, key, kl) == 0 && line[kl] == ':')
-			v = strtol(line + kl + 1, NULL, 10);
-	if (f)
-		fclose(f);
-	return v;
-}
-
 static void check_big(const char *dir)
 {
 	char path[4096], gen[4096], *pyargv[] = { "python3", gen, (char *)dir, "big", NULL };
@@ -402,24 +382,8 @@ static void check_big(const char *dir)
 	/* libcrypto's first digest loads its providers, once per process */
 	EVP_Digest("", 0, sha256, NULL, EVP_sha256(), NULL);
 	EVP_Digest("", 0, sha1, NULL, EVP_sha1(), NULL);
-	/* the peak RSS (VmHWM) back to the current RSS: "5" to clear_refs.
-	 * AddressSanitizer keeps freed memory in quarantine, valgrind's RSS
-	 * is its own: no RSS figure means anything there. */
-#if defined(__SANITIZE_ADDRESS__) || defined(LB_CLANG_ASAN)
-	reset = 0;
-	printf("# skip the memory check: AddressSanitizer holds freed memory\n");
-#else
-	if (getenv("LD_PRELOAD") && strstr(getenv("LD_PRELOAD"), "vgpreload")) {
-		reset = 0;
-		printf("# skip the memory check: under valgrind\n");
-	} else {
-		f = fopen("/proc/self/clear_refs", "w");
-		reset = f && fputs("5", f) >= 0 && fclose(f) == 0;
-		if (!reset)
-			printf("# skip the memory check: cannot reset the peak RSS\n");
-	}
-#endif
-	rss = status_kib("VmRSS");
+	reset = rss_reset_peak();
+	rss = rss_status_kib("VmRSS");
 	e.path = "big.jar";
 	e.type = LB_FT_FILE;
 	e.size = (uint64_t)sb.st_size;
@@ -432,7 +396,7 @@ static void check_big(const char *dir)
 	if (f)
 		fclose(f);
 	s = lb_detector_java.stream_end(ctx, &sl);
-	peak = status_kib("VmHWM");
+	peak = rss_status_kib("VmHWM");
 	ok(total == (size_t)sb.st_size && s && sl < (64 << 10) && s[0] == 0 && s[1] == 0 && s[2] == 'S',
 	   "big.jar: %zu bytes streamed in 256 KiB chunks, %zu bytes of summary", total, sl);
 	if (reset)
