@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "spdx.h"
 #include "util.h"
@@ -1513,4 +1514,45 @@ void lb_licmatch_result_release(struct lb_licmatch_result *r)
 	free(r->v);
 	free(r->expr);
 	memset(r, 0, sizeof(*r));
+}
+
+struct batch {
+	struct lb_licmatch_job *jobs;
+	size_t n;
+	size_t next;             /* the next job to take (atomic) */
+};
+
+static void *batch_worker(void *arg)
+{
+	struct batch *b = arg;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED)) < b->n)
+		b->jobs[i].status = lb_licmatch_identify(b->jobs[i].text, b->jobs[i].len, &b->jobs[i].result);
+	return NULL;
+}
+
+void lb_licmatch_identify_all(struct lb_licmatch_job *jobs, size_t n, unsigned threads)
+{
+	struct batch b = { jobs, n, 0 };
+	pthread_t tid[7];
+	unsigned started = 0;
+
+	if (!threads) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+
+		threads = c > 0 ? (unsigned)c : 1;
+	}
+	if (threads > 8)
+		threads = 8;
+	if (threads > n)
+		threads = (unsigned)n;
+	lb_licmatch_init();          /* once, before the threads share the index */
+	/* the calling thread is one of the workers */
+	for (unsigned t = 1; t < threads; t++)
+		if (pthread_create(&tid[started], NULL, batch_worker, &b) == 0)
+			started++;
+	batch_worker(&b);
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
 }

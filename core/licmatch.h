@@ -76,6 +76,19 @@ struct lb_licmatch_result {
 int lb_licmatch_identify(const char *text, size_t len, struct lb_licmatch_result *out);
 void lb_licmatch_result_release(struct lb_licmatch_result *r);
 
+/* One text of a batch for lb_licmatch_identify_all(). */
+struct lb_licmatch_job {
+	const char *text;        /* in: not owned */
+	size_t len;
+	int status;              /* out: lb_licmatch_identify()'s return */
+	struct lb_licmatch_result result;   /* out: release each */
+};
+
+/* Identifies every job's text, on up to `threads` threads (0: as many as
+ * there are CPUs, at most 8): each result is the one lb_licmatch_identify()
+ * gives, whatever the number of threads. */
+void lb_licmatch_identify_all(struct lb_licmatch_job *jobs, size_t n, unsigned threads);
+
 /* Prepares the template index now rather than on first use (it takes a
  * few tens of milliseconds); returns 0. */
 int lb_licmatch_init(void);

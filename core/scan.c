@@ -227,6 +227,7 @@ int lb_scan_run(const char *spec, const struct lb_scan_opts *o, struct lb_scan *
 	s->detectors = o->detectors;
 	s->ndetectors = o->ndetectors;
 	s->all_layers = o->all_layers;
+	s->jobs = o->jobs;
 	r = lb_image_open(spec, &o->image, &s->img, &s->log);
 	if (r)
 		return r;

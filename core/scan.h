@@ -46,6 +46,7 @@ struct lb_scan {
 	size_t ndetectors;
 	void **det_state;
 	int all_layers;                            /* detectors: report removed components too */
+	unsigned jobs;                             /* threads a detector may use (-j; 0: CPUs) */
 };
 
 /*

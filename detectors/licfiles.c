@@ -256,26 +256,56 @@ static void resolve_refs(struct lb_scan *s, struct memos *ms, struct lb_componen
 	free(expr);
 }
 
-/* A Debian copyright file the dpkg detector could not read a license
- * from: identify it whole. */
-static void identify_copyright(struct lb_scan *s, struct lb_component *c)
+/* Debian copyright files the dpkg detector could not read a license
+ * from: each identified whole, all of them at once on every core, then
+ * applied in model order (the first text that names a license concludes
+ * its package's). */
+static void identify_copyrights(struct lb_scan *s)
 {
-	for (size_t i = 0; i < c->nev; i++) {
-		const struct lb_evidence *ev = &c->ev[i];
-		const struct lb_entry *e;
-		struct lb_licmatch_result r;
+	struct lb_licmatch_job *jobs = NULL;
+	struct { struct lb_component *c; size_t ev; } *who = NULL;
+	size_t n = 0, cap = 0, wcap = 0;
 
-		if (ev->kind != LB_EV_COPYRIGHT || !ev->path || c->declared || c->concluded)
-			continue;
-		e = lb_scan_layer_lookup(s, (unsigned)ev->layer, ev->path);
-		if (!e || !e->data || lb_licmatch_identify((const char *)e->data, e->data_len, &r) != 0)
-			continue;
-		if (r.expr) {
-			lb_comp_set_license(&s->model, c, LB_LIC_CONCLUDED, r.expr, LB_LIC_SPDX, NULL, NULL);
-			lb_comp_add_evidence(c, LB_EV_LICENSE_TEXT, ev->path, ev->layer, NULL, r.expr);
+	for (size_t k = 0; k < s->model.n; k++) {
+		struct lb_component *c = s->model.v[k];
+
+		for (size_t i = 0; i < c->nev; i++) {
+			const struct lb_evidence *ev = &c->ev[i];
+			const struct lb_entry *e;
+
+			if (ev->kind != LB_EV_COPYRIGHT || !ev->path || c->declared || c->concluded)
+				continue;
+			e = lb_scan_layer_lookup(s, (unsigned)ev->layer, ev->path);
+			if (!e || !e->data)
+				continue;
+			lb_xgrow((void **)&jobs, &cap, n + 1, sizeof(*jobs));
+			lb_xgrow((void **)&who, &wcap, n + 1, sizeof(*who));
+			memset(&jobs[n], 0, sizeof(jobs[n]));
+			jobs[n].text = (const char *)e->data;
+			jobs[n].len = e->data_len;
+			who[n].c = c;
+			who[n].ev = i;
+			n++;
 		}
-		lb_licmatch_result_release(&r);
 	}
+	lb_licmatch_identify_all(jobs, n, s->jobs);
+	for (size_t i = 0; i < n; i++) {
+		struct lb_component *c = who[i].c;
+		const struct lb_licmatch_result *r = &jobs[i].result;
+
+		if (jobs[i].status == 0 && r->expr && !c->concluded) {
+			/* copies: adding evidence may move c->ev */
+			char *path = lb_xstrdup(c->ev[who[i].ev].path);
+			int layer = c->ev[who[i].ev].layer;
+
+			lb_comp_set_license(&s->model, c, LB_LIC_CONCLUDED, r->expr, LB_LIC_SPDX, NULL, NULL);
+			lb_comp_add_evidence(c, LB_EV_LICENSE_TEXT, path, layer, NULL, r->expr);
+			free(path);
+		}
+		lb_licmatch_result_release(&jobs[i].result);
+	}
+	free(jobs);
+	free(who);
 }
 
 static void add_statement(void *ctx, const char *st, size_t n)
@@ -288,6 +318,7 @@ static int finish(struct lb_scan *s, void *vst)
 	struct state *st = vst;
 	struct lb_hashmap owned;
 	struct pkgdir *dirs = NULL;
+	struct lb_licmatch_job *jobs;
 	size_t nd = 0, cap = 0;
 
 	lb_hashmap_init(&owned);
@@ -313,13 +344,22 @@ static int finish(struct lb_scan *s, void *vst)
 
 			lb_hashmap_put(&owned, f, strlen(f), (uint32_t)i, &found);
 		}
+	/* every license file at once, on every core; used in their order */
+	jobs = lb_xcalloc(st->n ? st->n : 1, sizeof(*jobs));
+	for (size_t i = 0; i < st->n; i++) {
+		jobs[i].text = (const char *)st->v[i]->data;
+		jobs[i].len = st->v[i]->data_len;
+	}
+	lb_licmatch_identify_all(jobs, st->n, s->jobs);
 	for (size_t i = 0; i < st->n; i++) {
 		const struct lb_entry *e = st->v[i];
-		struct lb_licmatch_result r;
+		struct lb_licmatch_result r = jobs[i].result;
 		struct lb_component *c;
 
-		if (lb_licmatch_identify((const char *)e->data, e->data_len, &r) != 0)
+		if (jobs[i].status != 0) {
+			lb_licmatch_result_release(&r);
 			continue;
+		}
 		c = owner_of(s, &owned, dirs, nd, e->path);
 		if (c) {
 			lb_copyright_extract((const char *)e->data, e->data_len, 50, add_statement, c);
@@ -331,6 +371,7 @@ static int finish(struct lb_scan *s, void *vst)
 		}
 		lb_licmatch_result_release(&r);
 	}
+	free(jobs);
 	lb_hashmap_release(&owned);
 	for (size_t i = 0; i < nd; i++)
 		free(dirs[i].dir);
@@ -338,10 +379,9 @@ static int finish(struct lb_scan *s, void *vst)
 	{
 		struct memos ms = { 0 };
 
-		for (size_t i = 0; i < s->model.n; i++) {
+		for (size_t i = 0; i < s->model.n; i++)
 			resolve_refs(s, &ms, s->model.v[i]);
-			identify_copyright(s, s->model.v[i]);
-		}
+		identify_copyrights(s);
 		for (size_t i = 0; i < ms.n; i++) {
 			free(ms.v[i].id);
 			free(ms.v[i].expr);
