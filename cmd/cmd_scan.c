@@ -202,6 +202,7 @@ int cmd_scan(int argc, char **argv)
 		outs[i].files = files;
 		outs[i].created = created;
 	}
+	ia.so.all_sha1 = files;   /* the files of SBOMs carry SHA-1s; nothing else needs all */
 	r = lb_image_scan(&ia, argv[optind], &s);
 	/* every output is attempted; the first failure is the exit status */
 	for (size_t i = 0; r == 0 && i < nouts; i++) {

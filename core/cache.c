@@ -27,7 +27,7 @@
  * (PRAGMA user_version); CACHE_APP_ID marks the file as ours
  * (PRAGMA application_id, "LBc1").
  */
-#define CACHE_FORMAT 2u
+#define CACHE_FORMAT 3u
 #define CACHE_SCHEMA 1
 #define CACHE_APP_ID 0x4c426331  /* 1279419185 */
 #define CACHE_BUSY_MS 15000
@@ -41,7 +41,8 @@
  *   u32 nentries, then per entry:
  *     u8 type, u8 flags, u32 mode, u64 size, u32 detectors,
  *     str path, nstr link target, nstr magic,
- *     [32 bytes sha256, 20 bytes sha1 when flags has LB_EF_HASHED]
+ *     [32 bytes sha256 when flags has LB_EF_HASHED]
+ *     [20 bytes sha1 when flags has LB_EF_SHA1]
  *     u8 data kind: 0 none; 1 inline: u64 len, bytes; 2 shared: u32 index
  *       of an earlier entry whose data this is (a hard link); 3 inline with
  *       streaming detectors' summaries (LB_EF_STREAMED): u64 len, bytes,
@@ -224,10 +225,10 @@ static void encode(const struct lb_layer *l, struct wr *w_)
 		put_nstr(&w, e->magic);
 		if (e->magic && strlen(e->magic) > MAX_MAGIC_LEN)
 			w.over = 1;          /* the reader would refuse it */
-		if (e->flags & LB_EF_HASHED) {
+		if (e->flags & LB_EF_HASHED)
 			put(&w, e->sha256, 32);
+		if (e->flags & LB_EF_SHA1)
 			put(&w, e->sha1, 20);
-		}
 		if (!e->data) {
 			put_u8(&w, 0);
 			continue;
@@ -437,7 +438,7 @@ static int decode_entry(struct rd *r, struct lb_layer *l, size_t i, const struct
 		return -1;
 	if (e->type > LB_FT_FIFO)
 		return bad(r, "bad file type");
-	if (e->flags & ~(LB_EF_HASHED | LB_EF_HARDLINK | LB_EF_TRUNCATED | LB_EF_STREAMED))
+	if (e->flags & ~(LB_EF_HASHED | LB_EF_SHA1 | LB_EF_HARDLINK | LB_EF_TRUNCATED | LB_EF_STREAMED))
 		return bad(r, "bad entry flags");
 	if (e->mode & ~07777u)
 		return bad(r, "bad mode");
@@ -456,15 +457,17 @@ static int decode_entry(struct rd *r, struct lb_layer *l, size_t i, const struct
 	}
 	if ((e->flags & LB_EF_HASHED) && e->type != LB_FT_FILE)
 		return bad(r, "digests on an entry that is no file");
-	if (e->detectors && !(e->flags & LB_EF_HASHED))
+	if ((e->flags & LB_EF_SHA1) && !(e->flags & LB_EF_HASHED))
+		return bad(r, "a SHA-1 without a SHA-256");
+	if (e->detectors && !(e->flags & LB_EF_SHA1))
 		return bad(r, "detector data for a file that was not read");
 	if (e->flags & LB_EF_HASHED) {
-		const unsigned char *q = take(r, 32 + 20);
+		int with_sha1 = !!(e->flags & LB_EF_SHA1);
+		const unsigned char *q = take(r, with_sha1 ? 32 + 20 : 32);
 
 		if (!q)
 			return -1;
-		e->flags &= (uint8_t)~LB_EF_HASHED;
-		lb_entry_set_digests(l, e, q, q + 32);
+		lb_entry_set_digests(l, e, q, with_sha1 ? q + 32 : NULL);
 	}
 	for (size_t d = 0; d < o->ndetectors && d < 32; d++)
 		if ((e->detectors & ((uint32_t)1 << d)) && o->detectors[d]->max_size > cap)
@@ -912,6 +915,7 @@ static void make_key(const struct lb_cache *c, const unsigned char *digest, cons
 	key_add_u64(h, (uint64_t)magic_version());
 	key_add_u64(h, (uint64_t)archive_version_number());
 	key_add_u64(h, o->max_retained);
+	key_add_u64(h, o->all_sha1 != 0);   /* a record without every SHA-1 serves no --files scan */
 	key_add_u64(h, o->ndetectors);
 	for (size_t i = 0; i < o->ndetectors; i++) {
 		key_add_str(h, o->detectors[i]->name);

@@ -64,6 +64,8 @@ void lb_sbom_input_from_scan(const struct lb_scan *s, int with_files, time_t cre
 
 			if (e->type != LB_FT_FILE || !(e->flags & LB_EF_HASHED))
 				continue;
+			if (!(e->flags & LB_EF_SHA1))
+				BUG("'%s' has no SHA-1: the scan was not asked for all (lb_scan_opts.all_sha1)", e->path);
 			files[n].path = e->path;
 			files[n].layer = e->layer;
 			memcpy(files[n].sha1, e->sha1, 20);

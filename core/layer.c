@@ -51,18 +51,22 @@ const unsigned char lb_empty_sha1[20] = {
 void lb_entry_set_digests(struct lb_layer *l, struct lb_entry *e, const unsigned char sha256[32],
 			  const unsigned char sha1[20])
 {
-	if (memcmp(sha256, lb_empty_sha256, 32) == 0 && memcmp(sha1, lb_empty_sha1, 20) == 0) {
+	e->flags &= (uint8_t)~(LB_EF_HASHED | LB_EF_SHA1);
+	if (memcmp(sha256, lb_empty_sha256, 32) == 0 && (!sha1 || memcmp(sha1, lb_empty_sha1, 20) == 0)) {
 		e->sha256 = lb_empty_sha256;
-		e->sha1 = lb_empty_sha1;
+		e->sha1 = sha1 ? lb_empty_sha1 : NULL;
 	} else {
-		unsigned char *d = lb_arena_alloc(&l->arena, 52);
+		unsigned char *d = lb_arena_alloc(&l->arena, sha1 ? 52 : 32);
 
 		memcpy(d, sha256, 32);
-		memcpy(d + 32, sha1, 20);
 		e->sha256 = d;
-		e->sha1 = d + 32;
+		e->sha1 = NULL;
+		if (sha1) {
+			memcpy(d + 32, sha1, 20);
+			e->sha1 = d + 32;
+		}
 	}
-	e->flags |= LB_EF_HASHED;
+	e->flags |= LB_EF_HASHED | (sha1 ? LB_EF_SHA1 : 0);
 }
 
 static uint32_t get_u32le(const unsigned char *p)

@@ -29,11 +29,13 @@ enum lb_ftype {
 const char *lb_ftype_name(enum lb_ftype t);
 
 enum lb_entry_flags {
-	LB_EF_HASHED = 1 << 0,     /* sha256/sha1 hold the content's digests */
+	LB_EF_HASHED = 1 << 0,     /* sha256 holds the content's SHA-256 */
 	LB_EF_HARDLINK = 1 << 1,   /* stored as a hard link to link_target */
 	LB_EF_IMPLICIT = 1 << 2,   /* a directory the layer implies but does not list */
 	LB_EF_TRUNCATED = 1 << 3,  /* data holds only the first bytes (detector cap) */
 	LB_EF_STREAMED = 1 << 4,   /* streaming detectors' summaries follow data (lb_entry_summary) */
+	LB_EF_SHA1 = 1 << 5,       /* sha1 holds its SHA-1 too: every file when the walk was
+				    * asked for all (--files), else the files a detector read */
 };
 
 struct lb_entry {
@@ -48,9 +50,10 @@ struct lb_entry {
 	uint8_t type;              /* enum lb_ftype */
 	uint8_t flags;             /* enum lb_entry_flags */
 	uint32_t detectors;        /* bit i: detector i asked for this file */
-	/* With LB_EF_HASHED: the content's digests (32 and 20 bytes; arena,
-	 * or lb_empty_sha256/lb_empty_sha1), else NULL.  Pointers, not arrays:
-	 * a million directories and empty files do not carry 52 bytes each. */
+	/* The content's SHA-256 with LB_EF_HASHED, its SHA-1 with LB_EF_SHA1
+	 * (32 and 20 bytes; arena, or lb_empty_sha256/lb_empty_sha1), else
+	 * NULL.  Pointers, not arrays: a million directories and empty files
+	 * do not carry 52 bytes each. */
 	const unsigned char *sha256;
 	const unsigned char *sha1;
 };
@@ -61,8 +64,8 @@ extern const unsigned char lb_empty_sha1[20];
 
 struct lb_layer;
 
-/* Sets e's digests (LB_EF_HASHED): the shared ones for an empty file, else
- * copies in l's arena. */
+/* Sets e's digests (LB_EF_HASHED, and LB_EF_SHA1 when sha1 is not NULL):
+ * the shared ones for an empty file, else copies in l's arena. */
 void lb_entry_set_digests(struct lb_layer *l, struct lb_entry *e, const unsigned char sha256[32],
 			  const unsigned char sha1[20]);
 

@@ -217,6 +217,7 @@ int lb_scan_run(const char *spec, const struct lb_scan_opts *o, struct lb_scan *
 		.max_retained = LB_DEFAULT_MAX_RETAINED,
 		.cache = o->cache,
 		.progress = o->progress,
+		.all_sha1 = o->all_sha1,
 	};
 	unsigned jobs = o->jobs;
 	int r;

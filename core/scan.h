@@ -23,6 +23,7 @@ struct lb_scan_opts {
 	const struct lb_detector *const *detectors;/* NULL: none */
 	size_t ndetectors;
 	int all_layers;                            /* also report what later layers removed */
+	int all_sha1;                              /* SHA-1 of every file (SBOMs with --files) */
 	struct lb_cache *cache;                    /* per-layer cache (cache.h); NULL: none */
 	struct lb_progress *progress;              /* walk progress (progress.h); NULL: none */
 };

@@ -58,7 +58,7 @@ static void resolve_hardlinks(struct lb_layer *layers, size_t n, struct lb_log *
 			}
 			if (t && t != e && t->type == LB_FT_FILE && (t->flags & LB_EF_HASHED)) {
 				e->size = t->size;
-				e->flags |= t->flags & (LB_EF_HASHED | LB_EF_TRUNCATED | LB_EF_STREAMED);
+				e->flags |= t->flags & (LB_EF_HASHED | LB_EF_SHA1 | LB_EF_TRUNCATED | LB_EF_STREAMED);
 				e->sha256 = t->sha256;
 				e->sha1 = t->sha1;
 				e->data = t->data;

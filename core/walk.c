@@ -35,6 +35,7 @@ struct walker {
 	struct lb_buf keep;
 	int keep_over;
 	uint32_t stream;             /* detectors streaming the file */
+	int sha1_on;                 /* the file's SHA-1 is being computed */
 	void *sctx[32];              /* their contexts */
 	struct lb_buf summ;          /* their summaries, as records (lb_entry_summary) */
 };
@@ -172,6 +173,12 @@ static void decide_sniff(struct walker *w, struct lb_entry *e)
 	e->data = NULL;
 	e->data_len = 0;
 	w->sniff = 0;
+	/* SHA-1 is only for files a detector reads (unless all were asked
+	 * for): from the head on, now that it is known */
+	if (!w->sha1_on && (w->want || w->stream)) {
+		w->sha1_on = 1;
+		EVP_DigestUpdate(w->h1, w->head, w->headlen);
+	}
 	if (w->stream) {
 		start_streams(w, e);
 		feed_streams(w, w->head, w->headlen);
@@ -186,8 +193,11 @@ static void decide_sniff(struct walker *w, struct lb_entry *e)
 
 static void feed(struct walker *w, struct lb_entry *e, const void *p, size_t n)
 {
+	int sha1_was_on = w->sha1_on;
+
 	EVP_DigestUpdate(w->h256, p, n);
-	EVP_DigestUpdate(w->h1, p, n);
+	if (sha1_was_on)
+		EVP_DigestUpdate(w->h1, p, n);
 	if (w->sniff) {
 		size_t take = SNIFF_BYTES - w->headlen;
 
@@ -200,6 +210,8 @@ static void feed(struct walker *w, struct lb_entry *e, const void *p, size_t n)
 		decide_sniff(w, e);   /* copies the head into keep, feeds it to streams */
 		p = (const char *)p + take;
 		n -= take;
+		if (!sha1_was_on && w->sha1_on && n)
+			EVP_DigestUpdate(w->h1, p, n);   /* the head went in at the decision */
 	}
 	if (w->stream && n)
 		feed_streams(w, p, n);
@@ -259,7 +271,7 @@ static int read_data(struct walker *w, struct archive *a, struct lb_entry *e)
 		decide_sniff(w, e);
 	EVP_DigestFinal_ex(w->h256, sha256, &len);
 	EVP_DigestFinal_ex(w->h1, sha1, &len);
-	lb_entry_set_digests(w->l, e, sha256, sha1);
+	lb_entry_set_digests(w->l, e, sha256, w->sha1_on ? sha1 : NULL);
 	return 0;
 }
 
@@ -432,7 +444,7 @@ static int take_entry(struct walker *w, struct archive *a, struct archive_entry 
 			const struct lb_entry *t = &l->entries[*ti];
 
 			e.size = t->size;
-			e.flags |= t->flags & (LB_EF_HASHED | LB_EF_TRUNCATED | LB_EF_STREAMED);
+			e.flags |= t->flags & (LB_EF_HASHED | LB_EF_SHA1 | LB_EF_TRUNCATED | LB_EF_STREAMED);
 			e.sha256 = t->sha256;
 			e.sha1 = t->sha1;
 			e.data = t->data;
@@ -463,6 +475,7 @@ static int take_entry(struct walker *w, struct archive *a, struct archive_entry 
 	}
 	if (w->want && !w->sniff)
 		lb_buf_init(&w->keep, w->keep_max);
+	w->sha1_on = w->o->all_sha1 || ((w->want || w->stream) && !w->sniff);
 	lb_buf_init(&w->summ, (size_t)w->o->ndetectors * (LB_STREAM_SUMMARY_MAX + 5));
 	/* with a sniff pending, the streams start once every answer is in */
 	if (w->stream && !w->sniff)

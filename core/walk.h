@@ -29,6 +29,8 @@ struct lb_walk_opts {
 	uint64_t max_retained;              /* per layer */
 	struct lb_cache *cache;             /* layers read from and stored to (cache.h); NULL: none */
 	struct lb_progress *progress;       /* counters to add to (progress.h); NULL: none */
+	int all_sha1;                       /* SHA-1 of every file (--files); else only of
+					     * the files a detector reads (LB_EF_SHA1) */
 };
 
 /*

@@ -692,7 +692,7 @@ static void report(struct lb_scan *s, struct state *st, const struct found *f)
 			lb_comp_add_evidence(r->c, LB_EV_NOTE, NULL, -1, NULL, why);
 			free(why);
 		}
-		if (e->flags & LB_EF_HASHED) {
+		if ((e->flags & LB_EF_HASHED) && (e->flags & LB_EF_SHA1)) {
 			r->c->has_digest = 1;
 			memcpy(r->c->sha256, e->sha256, 32);
 			memcpy(r->c->sha1, e->sha1, 20);

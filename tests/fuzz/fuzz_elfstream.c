@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	e->magic = "application/x-executable";
 	e->sha256 = lb_empty_sha256;
 	e->sha1 = lb_empty_sha1;
-	e->flags = LB_EF_HASHED;
+	e->flags = LB_EF_HASHED | LB_EF_SHA1;
 	lb_hashmap_put(&l.by_path, e->path, strlen(e->path), 0, NULL);
 
 	sum = run_stream(d, e, data + 2, size - 2, data[1], &len);

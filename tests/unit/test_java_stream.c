@@ -230,7 +230,7 @@ static char *components(const char *path, const unsigned char *data, size_t len,
 	e->size = len;
 	e->sha256 = sha256;
 	e->sha1 = sha1;
-	e->flags = LB_EF_HASHED;
+	e->flags = LB_EF_HASHED | LB_EF_SHA1;
 	e->detectors = 1;
 	lb_hashmap_put(&l.by_path, e->path, strlen(e->path), 0, NULL);
 	memset(&s, 0, sizeof(s));
