@@ -150,6 +150,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.detectors = lb_detectors,
 		.ndetectors = lb_ndetectors,
 		.all_layers = (int)(size & 1),
+		.all_sha1 = 1,            /* every SBOM is written with its files */
 	};
 	struct fz_buf cfg = { 0 }, man = { 0 }, idx = { 0 };
 	struct lb_scan *s = NULL;
