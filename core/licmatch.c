@@ -1538,6 +1538,8 @@ void lb_licmatch_identify_all(struct lb_licmatch_job *jobs, size_t n, unsigned t
 	pthread_t tid[7];
 	unsigned started = 0;
 
+	if (!n)
+		return;                  /* the index is built only when a text needs it */
 	if (!threads) {
 		long c = sysconf(_SC_NPROCESSORS_ONLN);
 
