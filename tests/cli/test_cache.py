@@ -205,6 +205,18 @@ def run_basic(r, oci, built, ref):
     rc2, sp2, _, err2 = r.scan(oci, "--no-cache", "--scope", "all-layers", "--files")
     r.check("--scope all-layers --files from the cache = without it",
             rc == rc2 == 0 and sp == sp2 and not err and not err2, "exit %d %d %r %r" % (rc, rc2, err, err2))
+    # records without every file's SHA-1 serve no --files scan: a second
+    # record per layer, which the next --files scan reads
+    c = sqlite3.connect(db)
+    try:
+        nrec = c.execute("SELECT count(*) FROM layers").fetchone()[0]
+    finally:
+        c.close()
+    r.check("a --files scan stores records of its own (every SHA-1): two per layer now",
+            nrec == 2 * len(built), "%d records" % nrec)
+    rc, sp3, _, err = r.scan(oci, "--cache", cache, "--scope", "all-layers", "--files")
+    r.check("and a second --files scan from them is the same", rc == 0 and sp3 == sp2 and not err,
+            "exit %d %r" % (rc, err))
 
     # the blobs are not read: garbage in their place changes nothing
     # (documents name the image path: the reference is of the copy, intact)
