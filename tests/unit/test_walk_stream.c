@@ -11,6 +11,7 @@
  */
 #include <archive.h>
 #include <archive_entry.h>
+#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,6 +240,36 @@ int main(void)
 	ok(lb_layer_walk_tar(&l, &src, "layer", NULL, NULL, &o) == 0, "the layer walks");
 	ok(chunks > 2, "the big file came in several chunks (%u calls)", chunks);
 	check_layer(&l, want, big, "walked");
+	{
+		/* SHA-1 for the files a detector reads (decided after the
+		 * sniff: the head must be in it), not for the others */
+		const struct lb_entry *b = find(&l, "/bin/big"), *n = find(&l, "/etc/notes");
+		unsigned char d[20];
+
+		EVP_Digest(big, BIG_SIZE, d, NULL, EVP_sha1(), NULL);
+		ok(b && (b->flags & LB_EF_SHA1) && memcmp(b->sha1, d, 20) == 0,
+		   "a file a detector reads has its SHA-1, head included");
+		ok(n && (n->flags & LB_EF_HASHED) && !(n->flags & LB_EF_SHA1) && !n->sha1,
+		   "a file no detector reads has its SHA-256 only");
+	}
+	{
+		struct lb_walk_opts all = o;
+		struct lb_layer la;
+		const struct lb_entry *n, *b;
+		unsigned char d[20];
+
+		all.all_sha1 = 1;
+		lb_layer_init(&la, 0);
+		lb_src_mem(&src, tar, tarlen);
+		ok(lb_layer_walk_tar(&la, &src, "layer", NULL, NULL, &all) == 0, "the layer walks asking for every SHA-1");
+		n = find(&la, "/etc/notes");
+		b = find(&la, "/bin/big");
+		EVP_Digest("hello\n", 6, d, NULL, EVP_sha1(), NULL);
+		ok(n && (n->flags & LB_EF_SHA1) && memcmp(n->sha1, d, 20) == 0, "then every file has its SHA-1");
+		EVP_Digest(big, BIG_SIZE, d, NULL, EVP_sha1(), NULL);
+		ok(b && (b->flags & LB_EF_SHA1) && memcmp(b->sha1, d, 20) == 0, "the same for the file a detector reads");
+		lb_layer_release(&la);
+	}
 
 	ok(lb_cache_encode(&l, (size_t)1 << 30, &payload, &plen) == 0, "the layer encodes for the cache");
 	lb_layer_init(&l2, 0);
