@@ -40,6 +40,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 import imagetool as it  # noqa: E402
 from imagetool import Entry as E, Layer  # noqa: E402
+import debs  # noqa: E402
 
 JVM = "usr/lib/jvm/java-17-openjdk-amd64"
 # (component name, classifier, deb, path in the .deb, path in the image, license)
@@ -97,25 +98,11 @@ class Runner:
         return ok
 
 
-def run(*cmd, **kw):
-    return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+run = debs.run
 
 
 def fetch(cache, names):
-    os.makedirs(cache, exist_ok=True)
-    have = {f.split("_")[0] for f in os.listdir(cache) if f.endswith(".deb")}
-    missing = [d for d in names if d not in have]
-    if missing:
-        try:
-            run("apt-get", "download", *missing, cwd=cache)
-        except subprocess.CalledProcessError:
-            run("apt-get", "update", "-qq")        # stale package lists
-            run("apt-get", "download", *missing, cwd=cache)
-    out = {}
-    for f in sorted(os.listdir(cache)):
-        if f.endswith(".deb"):
-            out[f.split("_")[0]] = os.path.join(cache, f)
-    return out
+    return debs.fetch_debs(cache, names)
 
 
 def member(deb, path):

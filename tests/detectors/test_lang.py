@@ -48,6 +48,9 @@ import sys
 import tempfile
 import zipfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import debs  # noqa: E402  (real Debian packages, apt-get download)
+
 PY_DEBS = ["python3-six", "python3-idna", "python3-certifi", "python3-urllib3", "python3-chardet",
            "python3-packaging", "python3-attr", "python3-typing-extensions"]
 GO_DEBS = ["fzf", "age"]
@@ -114,22 +117,11 @@ class Runner:
         return ok
 
 
-def run(*cmd, **kw):
-    return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+run = debs.run
 
 
 def fetch_debs(cache, names):
-    d = os.path.join(cache, "debs")
-    os.makedirs(d, exist_ok=True)
-    have = {f.split("_")[0] for f in os.listdir(d) if f.endswith(".deb")}
-    missing = [n for n in names if n not in have]
-    if missing:
-        try:
-            run("apt-get", "download", *missing, cwd=d)
-        except subprocess.CalledProcessError:
-            run("apt-get", "update", "-qq")
-            run("apt-get", "download", *missing, cwd=d)
-    return {f.split("_")[0]: os.path.join(d, f) for f in os.listdir(d) if f.endswith(".deb")}
+    return debs.fetch_debs(os.path.join(cache, "debs"), names)
 
 
 def npm_install(cache, name, specs, manifest):

@@ -39,6 +39,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_lang  # noqa: E402  (Runner, deb_install, Image, model, expr_ok)
+import debs  # noqa: E402  (on the path test_lang set)
 
 RUBY_DEBS = ["ruby-rack", "ruby-json", "libruby3.1", "rubygems-integration"]
 
@@ -385,22 +386,11 @@ def check_rust(r, m, ma, seen):
             and it.get("removed") == 2 and it.get("purl") == "pkg:cargo/itoa@1.0.9", it)
 
 
-def run(*cmd, **kw):
-    return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+run = debs.run
 
 
 def fetch_debs(cache, names):
-    d = os.path.join(cache, "debs-lang2")
-    os.makedirs(d, exist_ok=True)
-    have = {f.split("_")[0] for f in os.listdir(d) if f.endswith(".deb")}
-    missing = [n for n in names if n not in have]
-    if missing:
-        try:
-            run("apt-get", "download", *missing, cwd=d)
-        except subprocess.CalledProcessError:
-            run("apt-get", "update", "-qq")
-            run("apt-get", "download", *missing, cwd=d)
-    return {f.split("_")[0]: os.path.join(d, f) for f in os.listdir(d) if f.endswith(".deb")}
+    return debs.fetch_debs(os.path.join(cache, "debs-lang2"), names)
 
 
 RUBY_READ = r"""

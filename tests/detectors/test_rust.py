@@ -60,6 +60,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import test_lang  # noqa: E402  (Runner, Image, model)
 import imagetool as it  # noqa: E402
+import debs  # noqa: E402
 
 DEBS = ["ripgrep", "fd-find"]
 
@@ -90,22 +91,11 @@ void _start(void)
 """
 
 
-def run(*cmd, **kw):
-    return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+run = debs.run
 
 
 def fetch_debs(cache, names):
-    d = os.path.join(cache, "debs-rust")
-    os.makedirs(d, exist_ok=True)
-    have = {f.split("_")[0] for f in os.listdir(d) if f.endswith(".deb")}
-    missing = [n for n in names if n not in have]
-    if missing:
-        try:
-            run("apt-get", "download", *missing, cwd=d)
-        except subprocess.CalledProcessError:
-            run("apt-get", "update", "-qq")
-            run("apt-get", "download", *missing, cwd=d)
-    return {f.split("_")[0]: os.path.join(d, f) for f in os.listdir(d) if f.endswith(".deb")}
+    return debs.fetch_debs(os.path.join(cache, "debs-rust"), names)
 
 
 def built_using(deb):
