@@ -628,3 +628,62 @@ char *lb_purl(const char *type, const char *ns, const char *name,
 	}
 	return lb_buf_detach(&b, NULL);
 }
+
+#define OFFER_MAX 16
+
+struct offered {
+	struct lb_norm_result r[OFFER_MAX];
+	size_t n;
+	const struct lb_offer_opts *o;
+};
+
+static const char *offered_text(void *ctx, const char *words)
+{
+	const struct offered *j = ctx;
+	const char *t = j->o->texts ? j->o->texts(j->o->ctx, words) : NULL;
+
+	for (size_t i = 0; !t && i < j->n; i++)
+		for (size_t k = 0; !t && k < j->r[i].nrefs; k++)
+			if (strcmp(j->r[i].refs[k].id, words) == 0)
+				t = j->r[i].refs[k].text;
+	return t;
+}
+
+int lb_comp_set_offered(struct lb_model *m, struct lb_component *c, const char *const *names, size_t n,
+			const struct lb_offer_opts *o)
+{
+	struct offered j = { .n = 0, .o = o };
+	struct lb_buf expr, raw;
+	const char *single = NULL;
+	int rc = LB_SPDX_EEMPTY;
+
+	lb_buf_init(&expr, LB_SPDX_MAX_LEN);
+	lb_buf_init(&raw, LB_SPDX_MAX_LEN);
+	for (size_t i = 0; i < n && j.n < OFFER_MAX; i++) {
+		int dup = 0;
+
+		if (lb_license_normalize(names[i], o->dialect, &j.r[j.n]) != 0)
+			continue;
+		for (size_t k = 0; o->dedup && k < j.n && !dup; k++)
+			dup = strcmp(j.r[k].expr, j.r[j.n].expr) == 0;
+		if (dup) {
+			lb_norm_result_release(&j.r[j.n]);
+			continue;
+		}
+		lb_buf_addf(&expr, "%s(%s)", expr.len ? " OR " : "", j.r[j.n].expr);
+		lb_buf_addf(&raw, "%s%s", raw.len ? o->sep : "", names[i]);
+		single = names[i];
+		j.n++;
+	}
+	if (j.n == 1 && o->single_as_is) {
+		rc = lb_comp_set_license(m, c, LB_LIC_DECLARED, single, o->dialect, o->texts, o->ctx);
+	} else if (j.n && (rc = lb_comp_set_license(m, c, LB_LIC_DECLARED, expr.p, LB_LIC_SPDX,
+						    offered_text, &j)) == 0) {
+		lb_comp_set(&c->declared_raw, o->raw ? o->raw : raw.p);
+	}
+	for (size_t i = 0; i < j.n; i++)
+		lb_norm_result_release(&j.r[i]);
+	lb_buf_release(&expr);
+	lb_buf_release(&raw);
+	return rc;
+}

@@ -157,6 +157,27 @@ int lb_comp_set_license(struct lb_model *m, struct lb_component *c,
 			enum lb_license_slot slot, const char *raw,
 			enum lb_license_dialect d, lb_ref_text_fn texts, void *ctx);
 
+/* How lb_comp_set_offered() reads and joins the names. */
+struct lb_offer_opts {
+	enum lb_license_dialect dialect;   /* of each name */
+	const char *sep;        /* between the names in declared_raw */
+	const char *raw;        /* declared_raw instead of the joined names; NULL: joined */
+	int single_as_is;       /* one name that reads: set as itself, not as "(expr)" */
+	int dedup;              /* a name that reads as an expression already offered is dropped */
+	lb_ref_text_fn texts;   /* MAY be NULL: texts asked for first (npm's UNLICENSED) */
+	void *ctx;
+};
+
+/*
+ * The declared license of a package that offers several (OR): each name is
+ * normalised on its own (a name may hold commas or "and"), the ones that
+ * read are joined, and the LicenseRefs they give keep their texts.  At
+ * most 16 names are read.  Returns lb_comp_set_license()'s status, or
+ * LB_SPDX_EEMPTY when no name reads.
+ */
+int lb_comp_set_offered(struct lb_model *m, struct lb_component *c, const char *const *names, size_t n,
+			const struct lb_offer_opts *o);
+
 /*
  * Registers a LicenseRef with its text.  Returns the id to use: `id`
  * itself when new or registered with the same text, else a new id

@@ -414,47 +414,8 @@ static void place(struct lb_scan *s, struct lb_pkgrec *r, const struct lb_entry 
 	}
 }
 
-struct joined {
-	struct lb_norm_result r[MAX_LICENSES];
-	size_t n;
-};
-
-static const char *joined_text(void *vctx, const char *words)
-{
-	struct joined *j = vctx;
-
-	for (size_t i = 0; i < j->n; i++)
-		for (size_t k = 0; k < j->r[i].nrefs; k++)
-			if (strcmp(j->r[i].refs[k].id, words) == 0)
-				return j->r[i].refs[k].text;
-	return NULL;
-}
-
-/* Offers each name (OR), each normalised on its own. */
-static int set_offered(struct lb_scan *s, struct lb_component *c, char *const *names, size_t n)
-{
-	struct joined j = { .n = 0 };
-	struct lb_buf expr, raw;
-	int rc = LB_SPDX_EEMPTY;
-
-	lb_buf_init(&expr, LB_SPDX_MAX_LEN);
-	lb_buf_init(&raw, LB_SPDX_MAX_LEN);
-	for (size_t i = 0; i < n && j.n < MAX_LICENSES; i++) {
-		if (lb_license_normalize(names[i], LB_LIC_GENERIC, &j.r[j.n]) != 0)
-			continue;
-		lb_buf_addf(&expr, "%s(%s)", expr.len ? " OR " : "", j.r[j.n].expr);
-		lb_buf_addf(&raw, "%s%s", raw.len ? "; " : "", names[i]);
-		j.n++;
-	}
-	if (j.n && (rc = lb_comp_set_license(&s->model, c, LB_LIC_DECLARED, expr.p, LB_LIC_SPDX,
-					     joined_text, &j)) == 0)
-		lb_comp_set(&c->declared_raw, raw.p);
-	for (size_t i = 0; i < j.n; i++)
-		lb_norm_result_release(&j.r[i]);
-	lb_buf_release(&expr);
-	lb_buf_release(&raw);
-	return rc;
-}
+/* Offered licenses (pom.xml, Bundle-License): each in the generic dialect. */
+static const struct lb_offer_opts offer = { .dialect = LB_LIC_GENERIC, .sep = "; " };
 
 /* Bundle-License: "name;link=url, name2" or a URL. */
 static void bundle_license(struct lb_scan *s, struct lb_component *c, const char *v)
@@ -482,7 +443,7 @@ static void bundle_license(struct lb_scan *s, struct lb_component *c, const char
 		names[n++] = w;
 	}
 	free(copy);
-	if (n && set_offered(s, c, names, n) == 0)
+	if (n && lb_comp_set_offered(&s->model, c, (const char *const *)names, n, &offer) == 0)
 		lb_comp_set(&c->declared_raw, v);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
@@ -554,7 +515,7 @@ static void report(struct ctx *x, struct archive_info *a, const char *inner, con
 			continue;
 		report_one(x, &c, p->group, p->artifact, p->version, inner, "pom.properties", &created, NULL);
 		if (created) {
-			if (p->nlicenses && set_offered(x->s, c, p->licenses, p->nlicenses) == 0)
+			if (p->nlicenses && lb_comp_set_offered(&x->s->model, c, (const char *const *)p->licenses, p->nlicenses, &offer) == 0)
 				lb_comp_add_evidence(c, LB_EV_METADATA, x->e->path, x->e->layer, "pom.xml licenses",
 						     c->declared_raw);
 			if ((long)i != self)

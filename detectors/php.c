@@ -51,53 +51,10 @@ static const char *jstr(const json_t *o, const char *key)
 	return s && *s ? s : NULL;
 }
 
+/* Offered licenses: each name in the SPDX dialect, one kept as written. */
+static const struct lb_offer_opts offer = { .dialect = LB_LIC_SPDX, .sep = ", ", .single_as_is = 1 };
+
 /* ---- licenses ---- */
-
-struct joined {
-	struct lb_norm_result r[MAX_LICENSES];
-	size_t n;
-};
-
-static const char *joined_text(void *ctx, const char *words)
-{
-	struct joined *j = ctx;
-
-	for (size_t i = 0; i < j->n; i++)
-		for (size_t k = 0; k < j->r[i].nrefs; k++)
-			if (strcmp(j->r[i].refs[k].id, words) == 0)
-				return j->r[i].refs[k].text;
-	return NULL;
-}
-
-/* Offers every license (OR): each normalised on its own, then joined. */
-static int set_offered(struct lb_scan *s, struct lb_component *c, const char *const *names, size_t n)
-{
-	struct joined j = { .n = 0 };
-	struct lb_buf expr, raw;
-	int rc = LB_SPDX_EEMPTY;
-
-	lb_buf_init(&expr, LB_SPDX_MAX_LEN);
-	lb_buf_init(&raw, LB_SPDX_MAX_LEN);
-	for (size_t i = 0; i < n && j.n < MAX_LICENSES; i++) {
-		if (lb_license_normalize(names[i], LB_LIC_SPDX, &j.r[j.n]) != 0)
-			continue;
-		lb_buf_addf(&expr, "%s(%s)", expr.len ? " OR " : "", j.r[j.n].expr);
-		lb_buf_addf(&raw, "%s%s", raw.len ? ", " : "", names[i]);
-		j.n++;
-	}
-	if (j.n == 1)
-		rc = lb_comp_set_license(&s->model, c, LB_LIC_DECLARED, raw.p, LB_LIC_SPDX, NULL, NULL);
-	else if (j.n > 1 && lb_comp_set_license(&s->model, c, LB_LIC_DECLARED, expr.p, LB_LIC_SPDX,
-						joined_text, &j) == 0) {
-		lb_comp_set(&c->declared_raw, raw.p);
-		rc = 0;
-	}
-	for (size_t i = 0; i < j.n; i++)
-		lb_norm_result_release(&j.r[i]);
-	lb_buf_release(&expr);
-	lb_buf_release(&raw);
-	return rc;
-}
 
 static void read_license(struct lb_scan *s, struct lb_component *c, const json_t *pkg,
 			 const struct lb_entry *e, const char *name)
@@ -116,7 +73,7 @@ static void read_license(struct lb_scan *s, struct lb_component *c, const json_t
 			if (json_is_string(v) && *json_string_value(v) && n < MAX_LICENSES)
 				names[n++] = json_string_value(v);
 	}
-	if (n && set_offered(s, c, names, n) == 0) {
+	if (n && lb_comp_set_offered(&s->model, c, names, n, &offer) == 0) {
 		lb_comp_add_evidence(c, LB_EV_METADATA, e->path, e->layer, "license", c->declared_raw);
 		return;
 	}

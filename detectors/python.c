@@ -198,55 +198,6 @@ static char *value(const struct field *fl)
 
 /* ---- licenses ---- */
 
-struct joined {
-	struct lb_norm_result r[MAX_CLASSIFIERS];
-	size_t n;
-};
-
-static const char *joined_text(void *ctx, const char *words)
-{
-	struct joined *j = ctx;
-
-	for (size_t i = 0; i < j->n; i++)
-		for (size_t k = 0; k < j->r[i].nrefs; k++)
-			if (strcmp(j->r[i].refs[k].id, words) == 0)
-				return j->r[i].refs[k].text;
-	return NULL;
-}
-
-/* Normalises each name on its own and offers them all (OR); raw is what
- * declared_raw says.  Returns lb_comp_set_license's status. */
-static int set_offered(struct lb_scan *s, struct lb_component *c, char **names, size_t n,
-		       const char *raw)
-{
-	struct joined j = { .n = 0 };
-	struct lb_buf expr;
-	int rc = LB_SPDX_EEMPTY;
-
-	lb_buf_init(&expr, LB_SPDX_MAX_LEN);
-	for (size_t i = 0; i < n && j.n < MAX_CLASSIFIERS; i++) {
-		int dup = 0;
-
-		if (lb_license_normalize(names[i], LB_LIC_GENERIC, &j.r[j.n]) != 0)
-			continue;
-		for (size_t k = 0; k < j.n && !dup; k++)
-			dup = strcmp(j.r[k].expr, j.r[j.n].expr) == 0;
-		if (dup) {
-			lb_norm_result_release(&j.r[j.n]);
-			continue;
-		}
-		lb_buf_addf(&expr, "%s(%s)", expr.len ? " OR " : "", j.r[j.n].expr);
-		j.n++;
-	}
-	if (j.n && (rc = lb_comp_set_license(&s->model, c, LB_LIC_DECLARED, expr.p, LB_LIC_SPDX,
-					     joined_text, &j)) == 0)
-		lb_comp_set(&c->declared_raw, raw);
-	for (size_t i = 0; i < j.n; i++)
-		lb_norm_result_release(&j.r[i]);
-	lb_buf_release(&expr);
-	return rc;
-}
-
 /* 1 when the generic dialect reads s as listed licenses only. */
 static int maps_cleanly(const char *s)
 {
@@ -311,9 +262,16 @@ static void read_license(struct lb_scan *s, struct lb_component *c, const struct
 		lb_comp_add_evidence(c, LB_EV_METADATA, e->path, e->layer, "License", lic);
 		done = 1;
 	}
-	if (!done && nn && set_offered(s, c, names, nn, raw.p) == 0) {
-		lb_comp_add_evidence(c, LB_EV_METADATA, e->path, e->layer, "Classifier", raw.p);
-		done = 1;
+	if (!done && nn) {
+		/* classifiers offered (OR), each read on its own, the same
+		 * license once; declared_raw is the classifiers as written */
+		const struct lb_offer_opts offer = { .dialect = LB_LIC_GENERIC, .sep = "; ",
+						     .raw = raw.p, .dedup = 1 };
+
+		if (lb_comp_set_offered(&s->model, c, (const char *const *)names, nn, &offer) == 0) {
+			lb_comp_add_evidence(c, LB_EV_METADATA, e->path, e->layer, "Classifier", raw.p);
+			done = 1;
+		}
 	}
 	if (!done && lic && lb_comp_set_license(&s->model, c, LB_LIC_DECLARED, lic, LB_LIC_GENERIC, NULL, NULL) == 0) {
 		lb_comp_add_evidence(c, LB_EV_METADATA, e->path, e->layer, "License", lic);

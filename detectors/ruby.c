@@ -420,52 +420,6 @@ static void parse_gemspec(const char *p, size_t len, struct gemspec *g)
 
 /* ---- licenses ---- */
 
-struct joined {
-	struct lb_norm_result r[MAX_LICENSES];
-	size_t n;
-};
-
-static const char *joined_text(void *ctx, const char *words)
-{
-	struct joined *j = ctx;
-
-	for (size_t i = 0; i < j->n; i++)
-		for (size_t k = 0; k < j->r[i].nrefs; k++)
-			if (strcmp(j->r[i].refs[k].id, words) == 0)
-				return j->r[i].refs[k].text;
-	return NULL;
-}
-
-/* Offers every license (OR): each normalised on its own, then joined. */
-static int set_offered(struct lb_scan *s, struct lb_component *c, char *const *names, size_t n)
-{
-	struct joined j = { .n = 0 };
-	struct lb_buf expr, raw;
-	int rc = LB_SPDX_EEMPTY;
-
-	lb_buf_init(&expr, LB_SPDX_MAX_LEN);
-	lb_buf_init(&raw, LB_SPDX_MAX_LEN);
-	for (size_t i = 0; i < n && j.n < MAX_LICENSES; i++) {
-		if (lb_license_normalize(names[i], LB_LIC_SPDX, &j.r[j.n]) != 0)
-			continue;
-		lb_buf_addf(&expr, "%s(%s)", expr.len ? " OR " : "", j.r[j.n].expr);
-		lb_buf_addf(&raw, "%s%s", raw.len ? ", " : "", names[i]);
-		j.n++;
-	}
-	if (j.n == 1)
-		rc = lb_comp_set_license(&s->model, c, LB_LIC_DECLARED, raw.p, LB_LIC_SPDX, NULL, NULL);
-	else if (j.n > 1 && lb_comp_set_license(&s->model, c, LB_LIC_DECLARED, expr.p, LB_LIC_SPDX,
-						joined_text, &j) == 0) {
-		lb_comp_set(&c->declared_raw, raw.p);
-		rc = 0;
-	}
-	for (size_t i = 0; i < j.n; i++)
-		lb_norm_result_release(&j.r[i]);
-	lb_buf_release(&expr);
-	lb_buf_release(&raw);
-	return rc;
-}
-
 /* ---- files ---- */
 
 /* The files of GEM_HOME/gems/FULLNAME/, FULLNAME being the spec's file name
@@ -497,6 +451,9 @@ static void add_files(struct lb_scan *s, struct lb_pkgrec *r, const char *spec)
 	free(prefix);
 }
 
+/* Offered licenses: each name in the SPDX dialect, one kept as written. */
+static const struct lb_offer_opts offer = { .dialect = LB_LIC_SPDX, .sep = ", ", .single_as_is = 1 };
+
 /* ---- scan ---- */
 
 static void fill(struct lb_scan *s, struct lb_component *c, const struct gemspec *g, const struct lb_entry *e)
@@ -518,7 +475,7 @@ static void fill(struct lb_scan *s, struct lb_component *c, const struct gemspec
 	lb_comp_set(&c->summary, g->summary && *g->summary ? g->summary : NULL);
 	if (plat)
 		lb_comp_set(&c->arch, plat);
-	if (g->nlicenses && set_offered(s, c, g->licenses, (size_t)g->nlicenses) == 0) {
+	if (g->nlicenses && lb_comp_set_offered(&s->model, c, (const char *const *)g->licenses, (size_t)g->nlicenses, &offer) == 0) {
 		lb_comp_add_evidence(c, LB_EV_METADATA, e->path, e->layer, g->license_field, c->declared_raw);
 		return;
 	}
