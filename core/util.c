@@ -398,6 +398,8 @@ void lb_hex(char *out, const unsigned char *in, size_t n)
 	out[2 * n] = '\0';
 }
 
+/* Lowercase only: a digest is written in lowercase, and "sha256:ABC..."
+ * is not the same string (lb_hexval() takes both cases). */
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -475,4 +477,44 @@ int lb_elf_has_go_note(const unsigned char *p, size_t n)
 		    p[i + 8] == 4 && !p[i + 9] && !p[i + 10] && !p[i + 11])
 			return 1;
 	return 0;
+}
+
+int lb_hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+int lb_buf_add_utf8(struct lb_buf *b, unsigned long cp)
+{
+	char u[4];
+	size_t n;
+
+	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	return lb_buf_add(b, u, n);
 }

@@ -104,6 +104,12 @@ void lb_hex(char *out, const unsigned char *in, size_t n);  /* out: 2n+1 */
 /* Parses 64 hex digits into 32 bytes; 0 or -1. */
 int lb_unhex(unsigned char *out, const char *in, size_t n);
 int lb_str_has_prefix(const char *s, const char *prefix);
+/* The value of one hex digit, or -1. */
+int lb_hexval(char ch);
+/* Appends code point cp as UTF-8; nothing for NUL, a surrogate or a value
+ * past U+10FFFF (text from an image never becomes invalid UTF-8).
+ * Returns lb_buf_add's result. */
+int lb_buf_add_utf8(struct lb_buf *b, unsigned long cp);
 /* 1 when the JSON text s[0..len) nests brackets at most max deep (strings
  * skipped): checked before parsing, so that a hostile document is refused
  * cheaply instead of being built as a deep tree. */

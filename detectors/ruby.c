@@ -63,46 +63,6 @@ static int wants(const struct lb_entry *e)
 
 /* ---- Ruby literals ---- */
 
-static void add_utf8(struct lb_buf *b, unsigned long cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	lb_buf_add(b, u, n);
-}
-
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* A double-quoted escape at p (after the backslash); returns the bytes used. */
 static size_t dq_escape(const char *p, const char *end, struct lb_buf *b)
 {
@@ -117,27 +77,27 @@ static size_t dq_escape(const char *p, const char *end, struct lb_buf *b)
 		i = 2;
 		while (p + i < end && p[i] != '}' && i < 64) {
 			if (p[i] == ' ') {
-				add_utf8(b, cp);
+				lb_buf_add_utf8(b, cp);
 				cp = 0;
-			} else if (hexval(p[i]) >= 0) {
-				cp = cp * 16 + (unsigned long)hexval(p[i]);
+			} else if (lb_hexval(p[i]) >= 0) {
+				cp = cp * 16 + (unsigned long)lb_hexval(p[i]);
 				if (cp > 0x10ffff)
 					cp = 0x110000;
 			}
 			i++;
 		}
-		add_utf8(b, cp);
+		lb_buf_add_utf8(b, cp);
 		return p + i < end ? i + 1 : i;
 	}
 	if (*p == 'u') {
-		while (i < 5 && p + i < end && hexval(p[i]) >= 0)
-			cp = cp * 16 + (unsigned long)hexval(p[i++]);
-		add_utf8(b, cp);
+		while (i < 5 && p + i < end && lb_hexval(p[i]) >= 0)
+			cp = cp * 16 + (unsigned long)lb_hexval(p[i++]);
+		lb_buf_add_utf8(b, cp);
 		return i;
 	}
 	if (*p == 'x') {
-		while (i < 3 && p + i < end && hexval(p[i]) >= 0)
-			cp = cp * 16 + (unsigned long)hexval(p[i++]);
+		while (i < 3 && p + i < end && lb_hexval(p[i]) >= 0)
+			cp = cp * 16 + (unsigned long)lb_hexval(p[i++]);
 		if (cp) {
 			char ch = (char)cp;
 

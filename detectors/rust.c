@@ -588,46 +588,6 @@ static unsigned char *stream_end(void *ctx, size_t *len)
 
 /* ---- the TOML subset ---- */
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-static void add_utf8(struct lb_buf *b, unsigned long cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	lb_buf_add(b, u, n);
-}
-
 /* A TOML basic ("...") or literal ('...') string on one line, from p to
  * le; returns it (caller frees) or NULL. */
 static char *toml_string(const char *p, const char *le)
@@ -648,9 +608,9 @@ static char *toml_string(const char *p, const char *le)
 				size_t nd = p[1] == 'u' ? 4 : 8, i = 0;
 				unsigned long cp = 0;
 
-				while (i < nd && p + 2 + i < le && hexval(p[2 + i]) >= 0)
-					cp = cp * 16 + (unsigned long)hexval(p[2 + i++]);
-				add_utf8(&b, cp > 0x10ffff ? 0 : cp);
+				while (i < nd && p + 2 + i < le && lb_hexval(p[2 + i]) >= 0)
+					cp = cp * 16 + (unsigned long)lb_hexval(p[2 + i++]);
+				lb_buf_add_utf8(&b, cp > 0x10ffff ? 0 : cp);
 				p += 2 + i;
 				continue;
 			}
