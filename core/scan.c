@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "progress.h"
+#include "scanjson.h"
 
 void lb_scan_warn(struct lb_scan *s, const char *fmt, ...)
 {
@@ -277,4 +278,27 @@ void lb_scan_free(struct lb_scan *s)
 	lb_model_release(&s->model);
 	lb_log_release(&s->log);
 	free(s);
+}
+
+int lb_scan_load_json(struct lb_scan *s, const struct lb_entry *e, const void *data, size_t len,
+		      size_t cap, int max_depth, json_t **root, json_error_t *err)
+{
+	const char *p = data;
+
+	*root = NULL;
+	if (e->flags & LB_EF_TRUNCATED) {
+		lb_scan_warn(s, "'%s': larger than %u MiB: not read", e->path, (unsigned)(cap >> 20));
+		return -1;
+	}
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {   /* a byte order mark */
+		p += 3;
+		len -= 3;
+	}
+	if (max_depth && !lb_json_depth_ok(p, len, max_depth)) {
+		lb_scan_warn(s, "'%s' in layer %u: JSON nested deeper than %d: not read", e->path, e->layer + 1,
+			     max_depth);
+		return -1;
+	}
+	*root = json_loadb(p, len, 0, err);
+	return 0;
 }

@@ -28,6 +28,7 @@
 #include "pkgrec.h"
 #include "hashmap.h"
 #include "scan.h"
+#include "scanjson.h"
 
 #define DEPS_MAX (16u << 20)         /* ASP.NET apps: ~300 KB */
 #define JSON_DEPTH_MAX 64            /* real ones nest 6 deep */
@@ -163,20 +164,8 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 
 	if ((!visible && !s->all_layers) || !p)
 		return 0;
-	if (e->flags & LB_EF_TRUNCATED) {
-		lb_scan_warn(s, "'%s': larger than %u MiB: not read", e->path, DEPS_MAX >> 20);
+	if (lb_scan_load_json(s, e, p, len, DEPS_MAX, JSON_DEPTH_MAX, &root, &err) < 0)
 		return 0;
-	}
-	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
-		p += 3;
-		len -= 3;
-	}
-	if (!lb_json_depth_ok(p, len, JSON_DEPTH_MAX)) {
-		lb_scan_warn(s, "'%s' in layer %u: JSON nested deeper than %d: not read", e->path, e->layer + 1,
-			     JSON_DEPTH_MAX);
-		return 0;
-	}
-	root = json_loadb(p, len, 0, &err);
 	libs = json_object_get(root, "libraries");
 	if (!json_is_object(libs)) {
 		lb_scan_warn(s, "'%s' in layer %u: not a .NET dependency manifest (%s): not read", e->path,

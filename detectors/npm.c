@@ -31,6 +31,7 @@
 #include "pkgrec.h"
 #include "hashmap.h"
 #include "scan.h"
+#include "scanjson.h"
 
 #define PKG_JSON_MAX (4u << 20)      /* the largest real ones are ~200 KB */
 #define FIELD_MAX 4096               /* bytes kept of a text field */
@@ -292,15 +293,8 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 		return 0;
 	if (!p)
 		return 0;                    /* not retained: the walker said why */
-	if (e->flags & LB_EF_TRUNCATED) {
-		lb_scan_warn(s, "'%s': larger than %u MiB: not read", e->path, PKG_JSON_MAX >> 20);
+	if (lb_scan_load_json(s, e, p, len, PKG_JSON_MAX, 0, &root, &err) < 0)
 		return 0;
-	}
-	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {   /* a BOM */
-		p += 3;
-		len -= 3;
-	}
-	root = json_loadb(p, len, 0, &err);
 	if (!json_is_object(root)) {
 		if (kind == 1)
 			lb_scan_warn(s, "'%s' in layer %u: not a JSON object (%s): package not reported",

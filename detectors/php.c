@@ -25,6 +25,7 @@
 #include "pkgrec.h"
 #include "hashmap.h"
 #include "scan.h"
+#include "scanjson.h"
 
 #define INSTALLED_MAX (16u << 20)    /* ~5 KB a package */
 #define JSON_DEPTH_MAX 64            /* real lists nest 5 deep */
@@ -221,20 +222,8 @@ static int scan(struct lb_scan *s, void *vst, const struct lb_entry *e, const vo
 
 	if ((!visible && !s->all_layers) || !p)
 		return 0;
-	if (e->flags & LB_EF_TRUNCATED) {
-		lb_scan_warn(s, "'%s': larger than %u MiB: not read", e->path, INSTALLED_MAX >> 20);
+	if (lb_scan_load_json(s, e, p, len, INSTALLED_MAX, JSON_DEPTH_MAX, &root, &err) < 0)
 		return 0;
-	}
-	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
-		p += 3;
-		len -= 3;
-	}
-	if (!lb_json_depth_ok(p, len, JSON_DEPTH_MAX)) {
-		lb_scan_warn(s, "'%s' in layer %u: JSON nested deeper than %d: not read", e->path, e->layer + 1,
-			     JSON_DEPTH_MAX);
-		return 0;
-	}
-	root = json_loadb(p, len, 0, &err);
 	pkgs = root;                                     /* Composer 1: an array */
 	if (json_is_object(root)) {                      /* Composer 2 */
 		pkgs = json_object_get(root, "packages");
